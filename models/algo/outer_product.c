@@ -1,0 +1,436 @@
+#include "outer_product.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "planar_tiling.h"
+
+const char *ant_mode_name(ant_mode mode)
+{
+    switch (mode) {
+    case ANT_MODE_DENSE: return "dense";
+    case ANT_MODE_SCNN: return "scnn";
+    case ANT_MODE_ANT: return "ant";
+    case ANT_MODE_IDEAL: return "ideal";
+    }
+    return "unknown";
+}
+
+struct ant_array {
+    ant_array_params p;
+    ant_geometry g;
+    ant_tiling tiling;
+    uint32_t n_pe;
+    uint32_t n_outputs;
+    uint8_t *contributed; /* n_outputs * n_pe: PE produced a partial sum for the output */
+
+    /* Per stationary plane: where each row's part of a tile starts in the tile's packed
+     * stream (SCNN packs the whole tile), and how many entries each tile holds. */
+    uint32_t *tile_row_first; /* rows * pe_cols: entry index of the row's first tile entry */
+    uint32_t *tile_row_base;  /* rows * pe_cols: its position in the tile stream */
+    uint32_t *tile_nnz;       /* n_pe */
+
+    /* Per (vector, PE): the fetched window's rows, to place products in stationary vectors. */
+    uint32_t *win_first; /* n_pe * tile_h */
+    uint32_t *win_base;  /* n_pe * tile_h */
+    uint32_t *touched;   /* PEs with work for the current vector */
+    uint64_t *work;      /* n_pe: cycles for the current vector */
+
+    /* Broadcast pipeline state. */
+    uint64_t *finish; /* n_pe: cycle the PE finishes its queued work */
+    uint64_t *busy;   /* n_pe */
+    uint64_t *fifo;   /* n_pe * fifo_depth: start cycles of the last vectors queued */
+    uint64_t *fifo_n; /* n_pe: vectors queued so far */
+    uint64_t *slots;  /* broadcasts_per_cycle: cycle of the last broadcast in each lane */
+    uint64_t n_broadcast, last_broadcast;
+
+    /* Accumulator-bank occupancy of the stationary vectors of one (vector, PE). */
+    uint16_t *hist;     /* sv_max * banks */
+    uint16_t *hist_max; /* sv_max */
+    uint32_t sv_max;
+
+    uint64_t *valid_pe; /* n_pe: valid products of the plane (dense / ideal) */
+};
+
+static uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
+static int32_t min32(int32_t a, int32_t b) { return a < b ? a : b; }
+static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* First lattice point lo + j*step that is >= from. */
+static int32_t align_up(int32_t lo, int32_t step, int32_t from)
+{
+    return from <= lo ? lo : lo + (from - lo + step - 1) / step * step;
+}
+
+ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *g,
+                            uint32_t n_outputs)
+{
+    const ant_array_params *p = params;
+    if (p->pe_rows == 0 || p->pe_cols == 0 || p->f == 0 || p->i == 0 || p->banks == 0 ||
+        p->banks > 65535 || p->fifo_depth == 0 || p->broadcasts_per_cycle == 0 ||
+        n_outputs == 0)
+        return NULL;
+    ant_array *a = calloc(1, sizeof *a);
+    if (!a)
+        return NULL;
+    a->p = *p;
+    a->g = *g;
+    a->n_pe = p->pe_rows * p->pe_cols;
+    a->n_outputs = n_outputs;
+    if (ant_tiling_init(&a->tiling, g, p->pe_rows, p->pe_cols) != 0) {
+        free(a);
+        return NULL;
+    }
+    const size_t rows = (size_t)g->stationary[ANT_ROW];
+    const size_t tile_h = (size_t)a->tiling.tile_h;
+    a->sv_max = (uint32_t)ceil_div_u64((uint64_t)a->tiling.tile_h * (uint64_t)a->tiling.tile_w,
+                                       p->i) + 1;
+    a->contributed = calloc((size_t)n_outputs * a->n_pe, 1);
+    a->tile_row_first = malloc(sizeof(uint32_t) * rows * p->pe_cols);
+    a->tile_row_base = malloc(sizeof(uint32_t) * rows * p->pe_cols);
+    a->tile_nnz = malloc(sizeof(uint32_t) * a->n_pe);
+    a->win_first = malloc(sizeof(uint32_t) * a->n_pe * tile_h);
+    a->win_base = malloc(sizeof(uint32_t) * a->n_pe * tile_h);
+    a->touched = malloc(sizeof(uint32_t) * a->n_pe);
+    a->work = calloc(a->n_pe, sizeof(uint64_t));
+    a->finish = calloc(a->n_pe, sizeof(uint64_t));
+    a->busy = calloc(a->n_pe, sizeof(uint64_t));
+    a->fifo = calloc((size_t)a->n_pe * p->fifo_depth, sizeof(uint64_t));
+    a->fifo_n = calloc(a->n_pe, sizeof(uint64_t));
+    a->slots = calloc(p->broadcasts_per_cycle, sizeof(uint64_t));
+    a->hist = calloc((size_t)a->sv_max * p->banks, sizeof(uint16_t));
+    a->hist_max = calloc(a->sv_max, sizeof(uint16_t));
+    a->valid_pe = calloc(a->n_pe, sizeof(uint64_t));
+    if (!a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
+        !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
+        !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe) {
+        ant_array_destroy(a);
+        return NULL;
+    }
+    return a;
+}
+
+void ant_array_destroy(ant_array *a)
+{
+    if (!a)
+        return;
+    ant_tiling_free(&a->tiling);
+    free(a->contributed);
+    free(a->tile_row_first);
+    free(a->tile_row_base);
+    free(a->tile_nnz);
+    free(a->win_first);
+    free(a->win_base);
+    free(a->touched);
+    free(a->work);
+    free(a->finish);
+    free(a->busy);
+    free(a->fifo);
+    free(a->fifo_n);
+    free(a->slots);
+    free(a->hist);
+    free(a->hist_max);
+    free(a->valid_pe);
+    free(a);
+}
+
+uint64_t ant_array_exported_psums(const ant_array *a)
+{
+    uint64_t total = 0;
+    for (uint32_t o = 0; o < a->n_outputs; ++o)
+        for (uint32_t j = 0; j < a->n_pe; ++j)
+            if (a->contributed[(size_t)o * a->n_pe + j])
+                total += a->tiling.tiles[j].exported_psums;
+    return total;
+}
+
+/* SCNN packs each tile's entries as one stream: record where every row's slice starts. */
+static void index_tiles(ant_array *a, const csr_plane *s)
+{
+    const uint32_t pe_cols = a->p.pe_cols;
+    for (uint32_t j = 0; j < a->n_pe; ++j) {
+        const ant_tile *t = &a->tiling.tiles[j];
+        uint32_t running = 0;
+        for (int32_t r = t->r0; r < t->r1 && !ant_tile_empty(t); ++r) {
+            uint32_t first, last;
+            csr_row_window(s, (uint32_t)r, (uint32_t)t->c0, (uint32_t)(t->c1 - 1), &first, &last);
+            size_t slot = (size_t)r * pe_cols + j % pe_cols;
+            a->tile_row_first[slot] = first;
+            a->tile_row_base[slot] = running;
+            running += last - first;
+        }
+        a->tile_nnz[j] = running;
+    }
+}
+
+static void reset_pipeline(ant_array *a)
+{
+    memset(a->finish, 0, sizeof(uint64_t) * a->n_pe);
+    memset(a->busy, 0, sizeof(uint64_t) * a->n_pe);
+    memset(a->fifo_n, 0, sizeof(uint64_t) * a->n_pe);
+    memset(a->slots, 0, sizeof(uint64_t) * a->p.broadcasts_per_cycle);
+    a->n_broadcast = 0;
+    a->last_broadcast = 0;
+}
+
+/* ANT's fetch for one (vector, PE): min/max search of each window row inside the tile.
+ * Returns the entries fetched and fills the per-row stream positions. */
+static uint32_t fetch_window(ant_array *a, const csr_plane *s, const ant_window *w, uint32_t j,
+                             ant_counters *ctr)
+{
+    const ant_tile *t = &a->tiling.tiles[j];
+    const int32_t clo = max32(w->cols.lo, t->c0), chi = min32(w->cols.hi, t->c1 - 1);
+    uint32_t *first = a->win_first + (size_t)j * (size_t)a->tiling.tile_h;
+    uint32_t *base = a->win_base + (size_t)j * (size_t)a->tiling.tile_h;
+    uint32_t m = 0;
+    if (clo > chi)
+        return 0;
+    const int32_t rhi = min32(w->rows.hi, t->r1 - 1);
+    for (int32_t r = align_up(w->rows.lo, w->rows.step, t->r0); r <= rhi; r += w->rows.step) {
+        uint32_t f, l;
+        csr_row_window(s, (uint32_t)r, (uint32_t)clo, (uint32_t)chi, &f, &l);
+        first[r - t->r0] = f;
+        base[r - t->r0] = m;
+        m += l - f;
+        ++ctr->window_rows_searched;
+    }
+    return m;
+}
+
+/* Computes the valid products of one (vector, PE), accumulates them, and returns the extra
+ * cycles lost to accumulator-bank conflicts. Products are grouped into the stationary
+ * vectors the PE issues (I consecutive fetched entries) to find same-cycle collisions. */
+static uint64_t multiply_valid(ant_array *a, ant_mode mode, const csr_plane *s,
+                               const ant_broadcast_job *job, const ant_vector *v, uint32_t j,
+                               uint32_t n_sv, uint64_t *valid)
+{
+    const ant_geometry *g = &a->g;
+    const ant_tile *t = &a->tiling.tiles[j];
+    const csr_plane *b = job->plane;
+    const int32_t out_w = g->output[ANT_COL];
+    const uint32_t banks = a->p.banks, width = a->p.i;
+    const uint32_t pe_col = j % a->p.pe_cols;
+    const size_t win_off = (size_t)j * (size_t)a->tiling.tile_h;
+    int32_t br = v->row0;
+    uint64_t count = 0;
+
+    for (uint32_t e = v->first; e < v->first + v->count; ++e) {
+        while (b->row_ptr[br + 1] <= e)
+            ++br;
+        const int32_t bc = b->col_idx[e];
+        const float wv = b->val[e];
+        ant_window ew;
+        ant_index_window(g, br, br, bc, bc, &ew);
+        const int32_t clo = align_up(ew.cols.lo, ew.cols.step, t->c0);
+        const int32_t chi = min32(ew.cols.hi, t->c1 - 1);
+        const int32_t rhi = min32(ew.rows.hi, t->r1 - 1);
+        if (clo > chi)
+            continue;
+        for (int32_t r = align_up(ew.rows.lo, ew.rows.step, t->r0); r <= rhi; r += ew.rows.step) {
+            uint32_t f, l;
+            csr_row_window(s, (uint32_t)r, (uint32_t)clo, (uint32_t)chi, &f, &l);
+            uint32_t stream0, entry0;
+            if (mode == ANT_MODE_ANT) {
+                stream0 = a->win_base[win_off + (size_t)(r - t->r0)];
+                entry0 = a->win_first[win_off + (size_t)(r - t->r0)];
+            } else {
+                stream0 = a->tile_row_base[(size_t)r * a->p.pe_cols + pe_col];
+                entry0 = a->tile_row_first[(size_t)r * a->p.pe_cols + pe_col];
+            }
+            for (uint32_t se = f; se < l; ++se) {
+                const int32_t sc = s->col_idx[se];
+                int32_t orow, ocol;
+                if (ew.cols.step > 1 && (sc - ew.cols.lo) % ew.cols.step != 0)
+                    continue;
+                if (!ant_output_coord(g, br, bc, r, sc, &orow, &ocol))
+                    continue; /* cannot happen with exact windows; kept as a guard */
+                const uint32_t out_idx = (uint32_t)(orow * out_w + ocol);
+                job->output[out_idx] += wv * s->val[se];
+                ++count;
+                const uint32_t sv = (stream0 + (se - entry0)) / width;
+                const uint16_t h = ++a->hist[(size_t)sv * banks + out_idx % banks];
+                if (h > a->hist_max[sv])
+                    a->hist_max[sv] = h;
+            }
+        }
+    }
+    uint64_t extra = 0;
+    for (uint32_t sv = 0; sv < n_sv; ++sv) {
+        if (a->hist_max[sv] == 0)
+            continue;
+        extra += a->hist_max[sv] - 1u;
+        a->hist_max[sv] = 0;
+        memset(a->hist + (size_t)sv * banks, 0, sizeof(uint16_t) * banks);
+    }
+    *valid = count;
+    return extra;
+}
+
+/* The broadcast of one vector and its PEs' work: the vector leaves when a broadcast lane is
+ * free and no receiving FIFO is full; each PE starts it when done with earlier ones. */
+static void pipeline_step(ant_array *a, uint32_t n_touched, uint64_t *plane_end)
+{
+    const uint32_t depth = a->p.fifo_depth, lanes = a->p.broadcasts_per_cycle;
+    uint64_t t = a->last_broadcast;
+    if (a->n_broadcast >= lanes)
+        t = max64(t, a->slots[a->n_broadcast % lanes] + 1);
+    for (uint32_t k = 0; k < n_touched; ++k) {
+        const uint32_t j = a->touched[k];
+        if (a->fifo_n[j] >= depth)
+            t = max64(t, a->fifo[(size_t)j * depth + a->fifo_n[j] % depth]);
+    }
+    a->slots[a->n_broadcast % lanes] = t;
+    a->last_broadcast = t;
+    ++a->n_broadcast;
+    *plane_end = max64(*plane_end, t + 1);
+    for (uint32_t k = 0; k < n_touched; ++k) {
+        const uint32_t j = a->touched[k];
+        const uint64_t start = max64(t, a->finish[j]);
+        a->finish[j] = start + a->work[j];
+        a->busy[j] += a->work[j];
+        a->fifo[(size_t)j * depth + a->fifo_n[j] % depth] = start;
+        ++a->fifo_n[j];
+        *plane_end = max64(*plane_end, a->finish[j]);
+    }
+}
+
+static void run_outer_product(ant_array *a, ant_mode mode, const csr_plane *s,
+                              const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
+{
+    const ant_tiling *tl = &a->tiling;
+    const int queue_all = mode == ANT_MODE_SCNN || !a->p.skip_before_fifo;
+    uint64_t plane_end = 0;
+    index_tiles(a, s);
+    reset_pipeline(a);
+    for (uint32_t jb = 0; jb < n_jobs; ++jb) {
+        const ant_broadcast_job *job = &jobs[jb];
+        for (uint32_t vi = 0; vi < job->n_vectors; ++vi) {
+            const ant_vector *v = &job->vectors[vi];
+            const ant_window *w = mode == ANT_MODE_ANT ? &job->windows[vi] : NULL;
+            uint32_t pr0 = 0, pr1 = tl->pe_rows - 1, pc0 = 0, pc1 = tl->pe_cols - 1;
+            uint32_t n_touched = 0;
+            if (w) {
+                if (ant_range_empty(w->rows) || ant_range_empty(w->cols))
+                    continue; /* anticipated: the vector is never fetched */
+                pr0 = (uint32_t)(w->rows.lo / tl->tile_h);
+                pr1 = (uint32_t)(w->rows.hi / tl->tile_h);
+                pc0 = (uint32_t)(w->cols.lo / tl->tile_w);
+                pc1 = (uint32_t)(w->cols.hi / tl->tile_w);
+            }
+            for (uint32_t j = 0; j < a->n_pe; ++j) {
+                const uint32_t pr = j / tl->pe_cols, pc = j % tl->pe_cols;
+                const int in_window = pr >= pr0 && pr <= pr1 && pc >= pc0 && pc <= pc1;
+                uint32_t m = 0;
+                a->work[j] = 0;
+                if (a->tile_nnz[j] == 0)
+                    continue;
+                if (in_window)
+                    m = w ? fetch_window(a, s, w, j, ctr) : a->tile_nnz[j];
+                if (m == 0) {
+                    ++ctr->pe_vector_skips;
+                    if (queue_all)
+                        a->touched[n_touched++] = j;
+                    continue;
+                }
+                const uint32_t n_sv = (uint32_t)ceil_div_u64(m, a->p.i);
+                uint64_t valid = 0;
+                const uint64_t extra = multiply_valid(a, mode, s, job, v, j, n_sv, &valid);
+                ctr->products_issued += (uint64_t)v->count * m;
+                ctr->products_valid += valid;
+                ctr->vector_pairs += n_sv;
+                ctr->stationary_reads += m;
+                ctr->bank_conflict_cycles += extra;
+                if (valid)
+                    a->contributed[(size_t)job->output_id * a->n_pe + j] = 1;
+                a->work[j] = n_sv + extra;
+                a->touched[n_touched++] = j;
+            }
+            ++ctr->broadcast_vectors;
+            pipeline_step(a, n_touched, &plane_end);
+        }
+    }
+    uint64_t busiest = 0;
+    for (uint32_t j = 0; j < a->n_pe; ++j) {
+        busiest = max64(busiest, a->busy[j]);
+        ctr->pe_busy_cycles += a->busy[j];
+    }
+    ctr->cycles += plane_end;
+    ctr->compute_cycles += busiest;
+}
+
+/* Dense and ideal arrays: only the set of valid products matters, not how vectors meet. */
+static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
+                           const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
+{
+    const ant_geometry *g = &a->g;
+    const ant_tiling *tl = &a->tiling;
+    const int32_t out_w = g->output[ANT_COL];
+    const uint64_t lanes = (uint64_t)a->p.f * a->p.i;
+    memset(a->valid_pe, 0, sizeof(uint64_t) * a->n_pe);
+    for (uint32_t jb = 0; jb < n_jobs; ++jb) {
+        const ant_broadcast_job *job = &jobs[jb];
+        const csr_plane *b = job->plane;
+        for (uint32_t br = 0; br < b->rows; ++br) {
+            for (uint32_t e = b->row_ptr[br]; e < b->row_ptr[br + 1]; ++e) {
+                const int32_t bc = b->col_idx[e];
+                const float wv = b->val[e];
+                ant_window ew;
+                ant_index_window(g, (int32_t)br, (int32_t)br, bc, bc, &ew);
+                if (ant_range_empty(ew.cols))
+                    continue;
+                for (int32_t r = ew.rows.lo; r <= ew.rows.hi; r += ew.rows.step) {
+                    uint32_t f, l;
+                    csr_row_window(s, (uint32_t)r, (uint32_t)ew.cols.lo, (uint32_t)ew.cols.hi,
+                                   &f, &l);
+                    const uint32_t pe_row = (uint32_t)(r / tl->tile_h) * tl->pe_cols;
+                    for (uint32_t se = f; se < l; ++se) {
+                        const int32_t sc = s->col_idx[se];
+                        int32_t orow, ocol;
+                        if (ew.cols.step > 1 && (sc - ew.cols.lo) % ew.cols.step != 0)
+                            continue;
+                        if (!ant_output_coord(g, (int32_t)br, bc, r, sc, &orow, &ocol))
+                            continue;
+                        job->output[orow * out_w + ocol] += wv * s->val[se];
+                        const uint32_t j = pe_row + (uint32_t)(sc / tl->tile_w);
+                        ++a->valid_pe[j];
+                        a->contributed[(size_t)job->output_id * a->n_pe + j] = 1;
+                    }
+                }
+            }
+        }
+    }
+    uint64_t total = 0, busiest = 0, pairs = 0;
+    for (uint32_t j = 0; j < a->n_pe; ++j) {
+        const uint64_t c = ceil_div_u64(a->valid_pe[j], lanes);
+        total += a->valid_pe[j];
+        busiest = max64(busiest, c);
+        pairs += c;
+    }
+    ctr->products_issued += total;
+    ctr->products_valid += total;
+    if (mode == ANT_MODE_DENSE) {
+        /* A dense array keeps every multiplier busy whatever the plane shape: it is not
+         * bound to the planar tiling, so its time is the MAC count over all multipliers. */
+        const uint64_t cycles = ceil_div_u64(total, lanes * a->n_pe);
+        ctr->cycles += cycles;
+        ctr->compute_cycles += cycles;
+        ctr->vector_pairs += ceil_div_u64(total, lanes);
+        ctr->pe_busy_cycles += cycles * a->n_pe;
+    } else {
+        ctr->cycles += busiest;
+        ctr->compute_cycles += busiest;
+        ctr->vector_pairs += pairs;
+        ctr->pe_busy_cycles += pairs;
+    }
+    ctr->stationary_reads += total;
+}
+
+void ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
+                   const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
+{
+    if (mode == ANT_MODE_DENSE || mode == ANT_MODE_IDEAL)
+        run_valid_only(a, mode, s, jobs, n_jobs, ctr);
+    else
+        run_outer_product(a, mode, s, jobs, n_jobs, ctr);
+}

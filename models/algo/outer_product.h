@@ -1,0 +1,85 @@
+/* The PE array's arithmetic and timing for one stationary plane: input-stationary outer
+ * products of broadcast vectors with the stationary tiles, scatter into accumulator banks,
+ * and the broadcast FIFO pipeline that decides the cycle count.
+ *
+ * Only valid products are computed; redundant Cartesian products are counted from the
+ * vector-pair structure (issued minus valid), never multiplied. */
+#ifndef ANT_OUTER_PRODUCT_H
+#define ANT_OUTER_PRODUCT_H
+
+#include <stdint.h>
+
+#include "csr.h"
+#include "index_range.h"
+#include "layer_geometry.h"
+#include "vector_pack.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum ant_mode {
+    ANT_MODE_DENSE = 0, /* dense array, same multipliers, every MAC including zeros */
+    ANT_MODE_SCNN = 1,  /* every non-zero pair in the tile is multiplied */
+    ANT_MODE_ANT = 2,   /* vector pairs outside the index window are never fetched */
+    ANT_MODE_IDEAL = 3  /* oracle: only valid products, perfectly packed */
+} ant_mode;
+
+const char *ant_mode_name(ant_mode mode);
+
+typedef struct ant_array_params {
+    uint32_t pe_rows, pe_cols;       /* planar tiling grid; P = pe_rows * pe_cols */
+    uint32_t f, i;                   /* multipliers per PE: F broadcast x I stationary */
+    uint32_t banks;                  /* accumulator banks per PE */
+    uint32_t fifo_depth;             /* broadcast FIFO entries per PE */
+    uint32_t broadcasts_per_cycle;   /* vectors the broadcast path delivers per cycle */
+    int skip_before_fifo;            /* ANT: a PE outside a vector's range never queues it */
+} ant_array_params;
+
+typedef struct ant_counters {
+    uint64_t cycles;               /* array cycles, stationary planes back to back */
+    uint64_t compute_cycles;       /* busiest PE's busy cycles, summed over planes */
+    uint64_t broadcast_vectors;    /* vectors sent on the broadcast path */
+    uint64_t vector_pairs;         /* (broadcast, stationary) vector pairs issued */
+    uint64_t products_issued;      /* multiplications performed */
+    uint64_t products_valid;       /* of those, landing inside the output */
+    uint64_t bank_conflict_cycles; /* extra cycles when products collide on a bank */
+    uint64_t pe_busy_cycles;       /* summed over PEs */
+    uint64_t pe_vector_skips;      /* (vector, PE) pairs skipped: no entry in the window */
+    uint64_t stationary_reads;     /* stationary entries read out by the fetch units */
+    uint64_t window_rows_searched; /* rows whose column window was min/max searched */
+} ant_counters;
+
+/* One broadcast plane of a stationary pass and the output plane its products land in. */
+typedef struct ant_broadcast_job {
+    const csr_plane *plane;
+    const ant_vector *vectors;
+    uint32_t n_vectors;
+    const ant_window *windows; /* per vector; required in ANT mode, ignored otherwise */
+    float *output;             /* row-major output plane (geometry output dims) */
+    uint32_t output_id;        /* index of the output plane in the job, < n_outputs */
+} ant_broadcast_job;
+
+typedef struct ant_array ant_array;
+
+/* Creates the array for one job's geometry; n_outputs is the number of distinct output
+ * planes (for cross-PE partial-sum accounting). NULL on bad parameters or no memory. */
+ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *g,
+                            uint32_t n_outputs);
+void ant_array_destroy(ant_array *array);
+
+/* Runs one stationary plane against the broadcast jobs in order, accumulating into the
+ * jobs' output planes and adding to the counters. In dense mode the planes must hold every
+ * element (zeros included), as a dense array reads them. */
+void ant_array_run(ant_array *array, ant_mode mode, const csr_plane *stationary,
+                   const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *counters);
+
+/* Partial sums the PEs exchanged (halos) or reduced across PEs so far: for every (PE,
+ * output plane) it contributed to, the outputs its tile reaches but does not own. */
+uint64_t ant_array_exported_psums(const ant_array *array);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ANT_OUTER_PRODUCT_H */
