@@ -1,0 +1,108 @@
+/*
+ * memory.c - the core's view of memory: DMI regions, the callback slow path, and keeping the
+ * decoded-instruction cache coherent with writes.
+ *
+ * Coherence scheme (cheap on the common path):
+ *  - decoding an instruction sets the bit of each 256-byte code line its bytes come from;
+ *  - every store (DMI or callback) tests the bit of its line; a set bit drops the decoded
+ *    entries whose bytes overlap that line and clears the bit (re-decoding sets it again);
+ *  - fence.i, DMI changes and iss_invalidate_code flush everything or a range.
+ * So self-modifying code works even without fence.i, and a data store costs one bit test.
+ */
+#include "iss_internal.h"
+
+#include <stdlib.h>
+
+void iss_flush_dcache(iss_core_t *c)
+{
+    for (uint32_t i = 0; i < ISS_DCACHE_SIZE; i++)
+        c->dcache[i].pc = 1u; /* odd: matches no pc */
+    memset(c->code_lines, 0, sizeof c->code_lines);
+}
+
+void iss_code_line_written(iss_core_t *c, uint32_t addr)
+{
+    uint32_t line = addr >> ISS_LINE_SHIFT;
+    uint32_t start = line << ISS_LINE_SHIFT;
+    /* Entries whose bytes overlap the line start at most 2 bytes before it (a 32-bit
+     * instruction straddling in from the previous line). The cache holds each pc in exactly
+     * one slot, so looking at those slots is enough. */
+    for (uint32_t pc = start - 2u; pc != start + (1u << ISS_LINE_SHIFT); pc += 2u) {
+        iss_decoded_t *d = &c->dcache[ISS_DCACHE_INDEX(pc)];
+        if (d->pc == pc)
+            d->pc = 1u;
+    }
+    c->code_lines[line >> 6] &= ~(1ull << (line & 63u));
+}
+
+int iss_mem_load_slow(iss_core_t *c, uint32_t addr, unsigned size, uint32_t *value,
+                      iss_access_t kind)
+{
+    uint32_t v = 0;
+    iss_mem_status_t st = c->host.load(c->host.ctx, addr, size, &v, kind);
+    int fault = kind == ISS_ACCESS_FETCH ? CAUSE_FETCH_ACCESS
+                : kind == ISS_ACCESS_AMO ? CAUSE_STORE_ACCESS
+                                         : CAUSE_LOAD_ACCESS;
+    if (st == ISS_MEM_FATAL) {
+        c->fatal = 1;
+        c->events = 1;
+        return fault;
+    }
+    if (st != ISS_MEM_OK)
+        return fault;
+    /* Do not trust the host to zero-extend. */
+    *value = size == 4 ? v : v & ((1u << (8 * size)) - 1u);
+    return 0;
+}
+
+int iss_mem_store_slow(iss_core_t *c, uint32_t addr, unsigned size, uint32_t value)
+{
+    /* The host may back this address with memory we decoded from (e.g. a ROM model that
+     * accepts writes), so the coherence check applies here too. */
+    if (iss_is_code_line(c, addr))
+        iss_code_line_written(c, addr);
+    iss_mem_status_t st = c->host.store(c->host.ctx, addr, size, value);
+    if (st == ISS_MEM_FATAL) {
+        c->fatal = 1;
+        c->events = 1;
+    }
+    return st == ISS_MEM_OK ? 0 : CAUSE_STORE_ACCESS;
+}
+
+int iss_dmi_add(iss_core_t *c, uint32_t base, uint32_t size, void *ptr, unsigned perm)
+{
+    if (!ptr || size == 0 || (base & 3u) || (size & 3u) || (uint64_t)base + size > 1ull << 32 ||
+        c->dmi_count == ISS_MAX_DMI || (perm & ~(unsigned)ISS_DMI_RW) || !perm)
+        return -1;
+    for (unsigned i = 0; i < c->dmi_count; i++) {
+        const iss_dmi_t *r = &c->dmi[i];
+        if (base < r->base + (uint64_t)r->size && r->base < base + (uint64_t)size)
+            return -1;
+    }
+    c->dmi[c->dmi_count++] = (iss_dmi_t){base, size, (uint8_t *)ptr, perm};
+    iss_flush_dcache(c);
+    return 0;
+}
+
+void iss_dmi_invalidate(iss_core_t *c, uint32_t start, uint32_t end)
+{
+    unsigned kept = 0;
+    for (unsigned i = 0; i < c->dmi_count; i++) {
+        const iss_dmi_t r = c->dmi[i];
+        uint32_t last = r.base + (r.size - 1u);
+        if (last < start || r.base > end)
+            c->dmi[kept++] = r;
+    }
+    c->dmi_count = kept;
+    iss_flush_dcache(c);
+}
+
+void iss_invalidate_code(iss_core_t *c, uint32_t addr, uint32_t size)
+{
+    if (size == 0)
+        return;
+    uint64_t end = (uint64_t)addr + size;
+    for (uint64_t a = addr & ~((1u << ISS_LINE_SHIFT) - 1u); a < end; a += 1u << ISS_LINE_SHIFT)
+        if (iss_is_code_line(c, (uint32_t)a))
+            iss_code_line_written(c, (uint32_t)a);
+}
