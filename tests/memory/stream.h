@@ -34,8 +34,7 @@ stream_result run_stream(Access access, std::uint64_t request_bytes, std::uint64
             random ? (rng() % (range / request_bytes)) * request_bytes
                    : (i * request_bytes) % range;
         const double done = access(offset, request_bytes, issue);
-        in_flight.push_back(done);
-        std::sort(in_flight.begin(), in_flight.end());
+        in_flight.insert(std::upper_bound(in_flight.begin(), in_flight.end(), done), done);
         last_done = std::max(last_done, done);
     }
     return {static_cast<double>(request_bytes * requests), last_done};
