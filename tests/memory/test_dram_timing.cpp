@@ -3,6 +3,7 @@
 #define BOOST_TEST_MODULE memory_dram_timing
 #include <boost/test/unit_test.hpp>
 
+#include "memory/address_mapping.h"
 #include "memory/dram_config.h"
 #include "memory/dram_timing.h"
 #include "stream.h"
@@ -135,6 +136,40 @@ BOOST_AUTO_TEST_CASE(simple_model_is_latency_plus_bytes_over_bandwidth)
     const auto r = stream(c, true, 100'000.0, 256, 64);
     BOOST_TEST(r.gbps() >= 0.99 * c.bandwidth_gbps);
     BOOST_TEST(r.gbps() <= c.bandwidth_gbps * 1.0000001);
+}
+
+BOOST_AUTO_TEST_CASE(address_mapping_follows_documented_field_order)
+{
+    // DDR4-3200, row:rank:bank:channel:column: bits 0-5 byte, 6-12 column, 13-16 bank,
+    // 17.. row (docs/dram.md).
+    const auto c = preset("ddr4-3200", true);
+    const ant::address_mapping m(c);
+    const std::uint64_t off = (std::uint64_t{4321} << 17) | (std::uint64_t{9} << 13) |
+                              (std::uint64_t{100} << 6) | 17;
+    const auto d = m.decode(off);
+    BOOST_TEST(d.row == 4321u);
+    BOOST_TEST(d.bank == 9u);
+    BOOST_TEST(d.column == 100u);
+    BOOST_TEST(d.channel == 0u);
+    BOOST_TEST(d.rank == 0u);
+    // HBM2, row:rank:bank:column:channel: consecutive 64 B bursts go round-robin over the
+    // eight channels, then to the next column.
+    const auto h = preset("hbm2", true);
+    const ant::address_mapping hm(h);
+    for (unsigned i = 0; i < 16; ++i) {
+        const auto x = hm.decode(std::uint64_t{64} * i);
+        BOOST_TEST(x.channel == i % 8);
+        BOOST_TEST(x.column == i / 8);
+        BOOST_TEST(x.bank == 0u);
+    }
+    // Another order: channel bits above the column.
+    auto o = preset("hbm2", true);
+    o.address_mapping = "row:bank:rank:channel:column";
+    ant::validate(o);
+    const ant::address_mapping om(o);
+    BOOST_TEST(om.decode(2048).channel == 1u);  // one 2 KiB row per channel
+    BOOST_TEST(om.decode(2047).channel == 0u);
+    BOOST_TEST(om.decode(8 * 2048).bank == 1u);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
