@@ -1,0 +1,42 @@
+// The accelerator's configuration: one typed struct per block, defaults in one place, and
+// hierarchical keys ("pe_array.f", "kernel_buffer.capacity_bytes") to set any of them from
+// JSON or the command line. Unknown keys and bad values raise ant::config_error naming the
+// key.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "csr_fetch_unit.h"
+#include "index_range_calculator.h"
+#include "outer_product.h"
+#include "post_processing_unit.h"
+#include "sram_buffer.h"
+
+namespace ant {
+
+struct accelerator_config {
+    double clock_ghz = 1.0;       // SCNN and ANT are evaluated at ~1 GHz
+    double quantum_ns = 1000.0;   // temporal-decoupling quantum
+    // SCNN's PT-IS-CP-sparse organisation: 8x8 PEs, 4x4 multipliers, 2*F*I banks, a
+    // 50-entry weight FIFO (Parashar et al., ISCA 2017).
+    ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1};
+    csr_fetch_unit_config fetch{};
+    index_range_calculator_config ranges{};
+    post_processing_unit_config ppu{};
+    // SCNN: 10 KB input and 10 KB output RAM per PE (64 PEs); the kernel buffer size is
+    // assumed.
+    sram_buffer_config image_buffer{64 * 10 * 1024, 64, 2};
+    sram_buffer_config kernel_buffer{512 * 1024, 64, 2};
+    sram_buffer_config accumulator_buffer{64 * 10 * 1024, 64, 2};
+    sram_buffer_config output_buffer{64 * 10 * 1024, 64, 2};
+};
+
+void set_accelerator_key(accelerator_config& config, const std::string& key,
+                         const nlohmann::json& value);
+std::vector<std::string> accelerator_config_keys();
+nlohmann::json to_json(const accelerator_config& config);
+
+}  // namespace ant

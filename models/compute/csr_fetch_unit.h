@@ -1,0 +1,80 @@
+// The CSR fetch unit: reads the stationary plane and the broadcast planes of one pass out
+// of the image and kernel buffers, packs broadcast non-zeros into F-wide vectors, asks the
+// index-range calculator for each vector's window (ANT only) and hands the batch to the PE
+// array, whose fetch stage then reads only the entries inside each window (ANT) or the
+// whole tile (SCNN-like).
+//
+// Fetching and multiplying are pipelined in hardware: a pass costs the longer of the two.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "common/statistics.h"
+#include "csr_blob.h"
+#include "outer_product.h"
+
+namespace ant {
+
+// A CSR plane stored in a buffer in the csr_blob layout.
+struct buffer_plane {
+    uint64_t address = 0;
+    uint64_t bytes = 0;
+};
+
+struct fetch_command {
+    uint32_t job_id = 0;
+    const ant_geometry* geometry = nullptr;
+    ant_mode mode = ANT_MODE_ANT;
+    uint32_t n_outputs = 0;
+    buffer_plane stationary;                      // in the image buffer
+    const buffer_plane* broadcasts = nullptr;     // in the kernel buffer
+    const uint64_t* output_addresses = nullptr;   // accumulator buffer, per broadcast plane
+    const uint32_t* output_ids = nullptr;         // per broadcast plane
+    uint32_t n_broadcasts = 0;
+    // out
+    ant_counters counters{};
+    uint64_t fetch_cycles = 0;  // buffer reads and range computation
+    uint64_t array_cycles = 0;  // PE array
+};
+
+struct csr_fetch_unit_config {
+    uint32_t broadcast_width = 4;   // F
+    bool row_bounded_vectors = true;
+};
+
+class csr_fetch_unit : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<csr_fetch_unit> command_target;
+    tlm_utils::simple_initiator_socket<csr_fetch_unit> image_initiator;
+    tlm_utils::simple_initiator_socket<csr_fetch_unit> kernel_initiator;
+    tlm_utils::simple_initiator_socket<csr_fetch_unit> range_initiator;
+    tlm_utils::simple_initiator_socket<csr_fetch_unit> pe_initiator;
+
+    csr_fetch_unit(sc_core::sc_module_name name, const csr_fetch_unit_config& config,
+                   sc_core::sc_time clock_period);
+
+    statistics stats() const;
+    void reset_stats();
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    bool run(fetch_command& cmd, sc_core::sc_time& delay);
+
+    csr_fetch_unit_config config_;
+    sc_core::sc_time clock_;
+    blob_buffer stationary_bytes_;
+    std::vector<blob_buffer> broadcast_bytes_;
+    std::vector<csr_plane> broadcast_planes_;
+    std::vector<ant_vector> vectors_;
+    std::vector<ant_window> windows_;
+    std::vector<ant_broadcast_job> jobs_;
+    uint64_t commands_ = 0, vectors_packed_ = 0, fetch_bound_cycles_ = 0;
+};
+
+}  // namespace ant

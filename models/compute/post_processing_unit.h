@@ -1,0 +1,62 @@
+// The post-processing unit: drains a finished output plane out of the accumulator buffer,
+// merges the halo / cross-PE partial sums, applies ReLU if asked, compresses the plane to
+// CSR and writes it to the output buffer.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include "common/statistics.h"
+#include "csr_blob.h"
+
+namespace ant {
+
+struct drain_command {
+    uint64_t accumulator_address = 0;  // dense fp32 plane
+    uint32_t rows = 0, cols = 0;
+    bool relu = false;
+    uint64_t merged_psums = 0;         // partial sums from other PEs to merge first
+    uint64_t output_address = 0;       // where the CSR blob goes in the output buffer
+    uint64_t output_capacity = 0;      // bytes available there
+    // out
+    uint32_t nnz = 0;
+    uint64_t output_bytes = 0;
+    bool overflow = false;             // the compressed plane did not fit
+};
+
+struct post_processing_unit_config {
+    uint32_t lanes = 64;  // elements processed per cycle (one lane per PE)
+};
+
+class post_processing_unit : public sc_core::sc_module {
+public:
+    tlm_utils::simple_target_socket<post_processing_unit> drain_target;
+    tlm_utils::simple_initiator_socket<post_processing_unit> accumulator_initiator;
+    tlm_utils::simple_initiator_socket<post_processing_unit> output_initiator;
+
+    post_processing_unit(sc_core::sc_module_name name, const post_processing_unit_config& config,
+                         sc_core::sc_time clock_period);
+
+    statistics stats() const;
+    void reset_stats();
+
+private:
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    bool drain(drain_command& cmd, sc_core::sc_time& delay);
+
+    post_processing_unit_config config_;
+    sc_core::sc_time clock_;
+    std::vector<float> plane_;
+    std::vector<uint32_t> row_ptr_;
+    std::vector<uint16_t> col_idx_;
+    std::vector<float> val_;
+    blob_buffer blob_;
+    uint64_t planes_ = 0, elements_ = 0, nnz_out_ = 0, relu_zeroed_ = 0, cycles_ = 0;
+};
+
+}  // namespace ant
