@@ -117,6 +117,7 @@ struct iss_core {
 
     iss_host_t host;
     unsigned dmi_count;
+    unsigned dmi_hot; /* index of the region that satisfied the last lookup */
     iss_dmi_t dmi[ISS_MAX_DMI];
 
     iss_decoded_t dcache[ISS_DCACHE_SIZE];
@@ -129,11 +130,18 @@ struct iss_core {
  * the needed permission covers it. Inline because every load and store starts here. */
 static inline uint8_t *iss_dmi_lookup(iss_core_t *c, uint32_t addr, unsigned perm)
 {
+    /* Try the region that hit last first: code, stack and data usually sit in one or two
+     * regions, so this is almost always a single compare. Unused entries have size 0. */
+    const iss_dmi_t *r = &c->dmi[c->dmi_hot];
+    if (ISS_LIKELY((uint32_t)(addr - r->base) < r->size && (r->perm & perm) == perm))
+        return r->ptr + (addr - r->base);
     for (unsigned i = 0; i < c->dmi_count; i++) {
-        const iss_dmi_t *r = &c->dmi[i];
+        r = &c->dmi[i];
         /* Regions and accesses are aligned, so addr inside means the whole access is. */
-        if ((uint32_t)(addr - r->base) < r->size && (r->perm & perm) == perm)
+        if ((uint32_t)(addr - r->base) < r->size && (r->perm & perm) == perm) {
+            c->dmi_hot = i;
             return r->ptr + (addr - r->base);
+        }
     }
     return NULL;
 }

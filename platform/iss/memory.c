@@ -94,6 +94,9 @@ void iss_dmi_invalidate(iss_core_t *c, uint32_t start, uint32_t end)
             c->dmi[kept++] = r;
     }
     c->dmi_count = kept;
+    for (unsigned i = kept; i < ISS_MAX_DMI; i++)
+        c->dmi[i] = (iss_dmi_t){0, 0, NULL, 0}; /* size 0: the hot-region test never hits */
+    c->dmi_hot = 0;
     iss_flush_dcache(c);
 }
 
