@@ -156,18 +156,16 @@ static void fatal_callback_stops_run_without_retiring(void)
 static void host_raised_irq_is_taken_before_next_instruction(void)
 {
     setup(1);
-    put(0, lui(5, 1));          /* x5 = 0x800 (MEIE) via 0x1000 >> 1 below */
+    iss_set_reg(w.core, 8, RAM_BASE + 256);
+    put(0, csrw(0x305, 8));     /* mtvec = handler at RAM_BASE + 256 */
     put(1, addi(5, 0, 0x7ff));
-    put(2, addi(5, 5, 1));      /* x5 = 0x800 */
+    put(2, addi(5, 5, 1));      /* x5 = 0x800 = MEIE */
     put(3, csrw(0x304, 5));     /* mie = MEIE */
     put(4, addi(6, 0, 8));
     put(5, csrw(0x300, 6));     /* mstatus.MIE */
-    put(6, addi(7, 7, 1));
+    put(6, addi(7, 7, 1));      /* loop: x7 += 1 */
     put(7, jal(0, -4));
-    put(64, jal(0, 0));         /* handler at RAM_BASE + 256: spin */
-    iss_set_reg(w.core, 8, RAM_BASE + 256);
-    w.ram[0] = 0; /* keep lui harmless: overwritten below */
-    put(0, csrw(0x305, 8));     /* mtvec = handler */
+    put(64, jal(0, 0));         /* handler: spin */
     EXPECT(iss_run(w.core, 20) == ISS_STOP_BUDGET);
     uint32_t x7 = iss_get_reg(w.core, 7);
     EXPECT(x7 > 0);
