@@ -2,6 +2,8 @@
 
 #include <numeric>
 
+#include "csr_blob.h"
+
 namespace ant {
 
 dense_tensor::dense_tensor(std::vector<int64_t> dims) : shape(std::move(dims))
@@ -63,7 +65,7 @@ csr_plane csr_tensor::plane(uint32_t p)
 
 uint64_t csr_tensor::plane_bytes(uint32_t p) const
 {
-    return uint64_t(rows_ + 1) * 4 + nnz(p) * (2 + 4);
+    return csr_blob_bytes(rows_, nnz(p));
 }
 
 }  // namespace ant

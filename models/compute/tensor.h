@@ -40,7 +40,7 @@ public:
     // A view of one plane (pointers into this tensor; valid while it lives).
     csr_plane plane(uint32_t p);
 
-    // Bytes the plane occupies in the hardware format (row_ptr u32, col_idx u16, val f32).
+    // Bytes the plane occupies in a buffer or DRAM (the csr_blob layout).
     uint64_t plane_bytes(uint32_t p) const;
 
 private:

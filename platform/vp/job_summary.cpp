@@ -1,0 +1,105 @@
+#include "job_summary.h"
+
+#include <systemc>
+
+namespace ant {
+
+namespace {
+double stat(const ant_accelerator& acc, const std::string& block, const std::string& name)
+{
+    for (const auto& [b, list] : acc.block_stats())
+        if (b == block)
+            for (const auto& s : list)
+                if (s.name == name)
+                    return s.value;
+    return 0.0;
+}
+}  // namespace
+
+job_summary summarize(const layer_job& job, const ant_accelerator& acc)
+{
+    job_summary s;
+    s.op = ant_op_name(job.geometry.op);
+    s.mode = ant_mode_name(job.mode);
+    s.cycles = job.cycles;
+    s.compute_cycles = uint64_t(stat(acc, "pe_array", "compute_cycles"));
+    s.stall_cycles = s.cycles > s.compute_cycles ? s.cycles - s.compute_cycles : 0;
+    s.vector_pairs = uint64_t(stat(acc, "pe_array", "vector_pairs"));
+    s.broadcast_vectors = uint64_t(stat(acc, "pe_array", "broadcast_vectors"));
+    s.products_issued = uint64_t(stat(acc, "pe_array", "products_issued"));
+    s.products_valid = uint64_t(stat(acc, "pe_array", "products_valid"));
+    s.products_rcp = s.products_issued - s.products_valid;
+    // SCNN's valid products are the non-zero pairs with an in-range output, the same set
+    // every sparse mode computes; in dense mode the valid count also holds zero operands.
+    const uint64_t valid_nonzero = job.mode == ANT_MODE_DENSE ? 0 : s.products_valid;
+    s.products_rcp_scnn = job.mode == ANT_MODE_DENSE ? 0 : job.scnn_products_issued - valid_nonzero;
+    s.rcp_avoided_vs_scnn = job.mode == ANT_MODE_DENSE ? 0 : int64_t(s.products_rcp_scnn) - int64_t(s.products_rcp);
+    s.rcp_share = s.products_issued ? double(s.products_rcp) / double(s.products_issued) : 0.0;
+    s.rcp_avoided_share = s.products_rcp_scnn ? double(s.rcp_avoided_vs_scnn) / double(s.products_rcp_scnn) : 0.0;
+    const double multipliers = stat(acc, "pe_array", "multipliers");
+    s.multiplier_utilisation = s.cycles ? double(s.products_valid) / (double(s.cycles) * multipliers) : 0.0;
+    s.bank_conflict_cycles = uint64_t(stat(acc, "pe_array", "bank_conflict_cycles"));
+    return s;
+}
+
+nlohmann::json stats_document(const job_summary& s, const layer_job& job, const ant_accelerator& acc,
+                              double wall_seconds)
+{
+    using json = nlohmann::json;
+    json doc;
+    doc["cycles"] = s.cycles;
+    doc["compute_cycles"] = s.compute_cycles;
+    doc["stall_cycles"] = s.stall_cycles;
+    doc["vector_pairs"] = s.vector_pairs;
+    doc["broadcast_vectors"] = s.broadcast_vectors;
+    doc["products_issued"] = s.products_issued;
+    doc["products_valid"] = s.products_valid;
+    doc["products_rcp"] = s.products_rcp;
+    doc["products_rcp_scnn"] = s.products_rcp_scnn;
+    doc["rcp_avoided_vs_scnn"] = s.rcp_avoided_vs_scnn;
+    doc["rcp_share"] = s.rcp_share;
+    doc["rcp_avoided_share"] = s.rcp_avoided_share;
+    doc["multiplier_utilisation"] = s.multiplier_utilisation;
+    doc["bank_conflict_cycles"] = s.bank_conflict_cycles;
+    doc["simulated_ns"] = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    doc["wall_seconds"] = wall_seconds;
+    doc["units"] = {
+        {"cycles", "accelerator clock cycles, job start to last output drained"},
+        {"compute_cycles", "cycles: busiest PE's multiply cycles, summed over stationary passes"},
+        {"stall_cycles", "cycles: cycles minus compute_cycles (broadcast limits, FIFO back-pressure, load imbalance, loads, drains)"},
+        {"vector_pairs", "pairs: broadcast x stationary vector pairs issued to multipliers"},
+        {"broadcast_vectors", "vectors: F-wide vectors sent on the broadcast path"},
+        {"products_issued", "products: multiplications performed"},
+        {"products_valid", "products: multiplications whose output lands inside the output plane"},
+        {"products_rcp", "products: redundant Cartesian products, issued minus valid"},
+        {"products_rcp_scnn", "products: RCPs an SCNN-like array issues on the same data"},
+        {"rcp_avoided_vs_scnn", "products: products_rcp_scnn minus products_rcp"},
+        {"rcp_share", "1: products_rcp / products_issued"},
+        {"rcp_avoided_share", "1: rcp_avoided_vs_scnn / products_rcp_scnn"},
+        {"multiplier_utilisation", "1: products_valid / (cycles x multipliers)"},
+        {"bank_conflict_cycles", "PE-cycles lost to accumulator bank conflicts"},
+        {"simulated_ns", "ns of simulated time at the end of the job"},
+        {"wall_seconds", "s of host time for the simulation"},
+    };
+    const ant_geometry& g = job.geometry;
+    doc["job"] = {{"op", s.op}, {"mode", s.mode}, {"relu", job.relu},
+                  {"n", job.n}, {"c", job.c}, {"k", job.k},
+                  {"stationary", {g.stationary[0], g.stationary[1]}},
+                  {"broadcast", {g.broadcast[0], g.broadcast[1]}},
+                  {"output", {g.output[0], g.output[1]}},
+                  {"stride", {g.stride[0], g.stride[1]}},
+                  {"pad", {g.pad[0], g.pad[1]}},
+                  {"mapping", "planar (input-stationary tiles over the PE grid)"}};
+    doc["config"] = to_json(acc.config);
+    json blocks = json::object();
+    for (const auto& [block, list] : acc.block_stats()) {
+        json b = json::object();
+        for (const auto& st : list)
+            b[st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
+        blocks[block] = b;
+    }
+    doc["blocks"] = blocks;
+    return doc;
+}
+
+}  // namespace ant

@@ -1,0 +1,40 @@
+// The numbers a user reads first for one job, derived from the job and the blocks'
+// counters, with their units; and the full statistics document (JSON) around them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "ant_accelerator.h"
+#include "layer_job.h"
+
+namespace ant {
+
+struct job_summary {
+    std::string op, mode;
+    uint64_t cycles = 0;
+    uint64_t compute_cycles = 0;
+    uint64_t stall_cycles = 0;
+    uint64_t vector_pairs = 0;
+    uint64_t broadcast_vectors = 0;
+    uint64_t products_issued = 0;
+    uint64_t products_valid = 0;
+    uint64_t products_rcp = 0;
+    uint64_t products_rcp_scnn = 0;
+    int64_t rcp_avoided_vs_scnn = 0;
+    double rcp_share = 0;           // RCPs / issued
+    double rcp_avoided_share = 0;   // avoided / SCNN's RCPs
+    double multiplier_utilisation = 0;
+    uint64_t bank_conflict_cycles = 0;
+};
+
+job_summary summarize(const layer_job& job, const ant_accelerator& accelerator);
+
+// Top-level numbers (with a "units" map), the job, the configuration and every block's
+// counters.
+nlohmann::json stats_document(const job_summary& summary, const layer_job& job,
+                              const ant_accelerator& accelerator, double wall_seconds);
+
+}  // namespace ant

@@ -1,0 +1,186 @@
+#include "layer_command.h"
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <optional>
+
+#include <boost/program_options.hpp>
+
+#include "atomic_file.h"
+#include "job_summary.h"
+#include "npy.h"
+#include "options.h"
+#include "simulation.h"
+
+namespace ant {
+
+namespace po = boost::program_options;
+
+namespace {
+
+const std::map<std::string, ant_op> ops = {
+    {"fw", ANT_OP_FW}, {"bd", ANT_OP_BD}, {"bw", ANT_OP_BW}, {"spmm", ANT_OP_SPMM}};
+const std::map<std::string, ant_mode> modes = {
+    {"dense", ANT_MODE_DENSE}, {"scnn", ANT_MODE_SCNN}, {"ant", ANT_MODE_ANT}, {"ideal", ANT_MODE_IDEAL}};
+
+struct layer_options {
+    std::string op, mode = "ant", a, b, out, stats, config, stride = "1", pad = "0", kernel, in;
+    bool relu = false;
+    std::vector<std::string> overrides;
+};
+
+void require_rank(const dense_tensor& t, size_t rank, const std::string& file, const std::string& what)
+{
+    if (t.shape.size() != rank)
+        throw usage_error(file + ": " + what + " must have " + std::to_string(rank) + " dimensions, got " +
+                          std::to_string(t.shape.size()) + " (" + t.shape_string() + ")");
+    for (int64_t d : t.shape)
+        if (d <= 0 || d > 65535)
+            throw usage_error(file + ": dimension " + std::to_string(d) + " of " + t.shape_string() +
+                              " is outside 1..65535");
+}
+
+// Checks the operands against each other and fills the job's shape.
+void shape_job(layer_job& job, const layer_options& o, const dense_tensor& a, const dense_tensor& b)
+{
+    char msg[256];
+    const auto [sh, sw] = parse_pair(o.stride, "--stride");
+    const auto [ph, pw] = parse_pair(o.pad, "--pad");
+    if (sh < 1 || sw < 1)
+        throw usage_error("--stride must be at least 1, got '" + o.stride + "'");
+    const ant_op op = job.geometry.op;
+    auto fail_if = [](bool bad, const std::string& text) {
+        if (bad)
+            throw usage_error(text);
+    };
+    if (op == ANT_OP_SPMM) {
+        require_rank(a, 2, o.a, "SPMM operand A (M x K)");
+        require_rank(b, 2, o.b, "SPMM operand B (K x N)");
+        fail_if(a.shape[1] != b.shape[0], "inconsistent shapes: A is " + a.shape_string() + " but B is " +
+                                              b.shape_string() + " (A's columns must equal B's rows)");
+        if (ant_geometry_spmm(&job.geometry, int32_t(a.shape[0]), int32_t(a.shape[1]), int32_t(b.shape[1]), msg,
+                              sizeof msg) != 0)
+            throw usage_error(msg);
+        return;
+    }
+    require_rank(a, 4, o.a, op == ANT_OP_BD ? "the output gradient (N x K x Ho x Wo)" : "the activation (N x C x H x W)");
+    require_rank(b, 4, o.b, op == ANT_OP_BW ? "the output gradient (N x K x Ho x Wo)" : "the weight (K x C x R x S)");
+    int32_t h, w, r, s;
+    if (op == ANT_OP_FW) {
+        fail_if(a.shape[1] != b.shape[1], "inconsistent shapes: activation " + a.shape_string() + " has C=" +
+                                              std::to_string(a.shape[1]) + " but weight " + b.shape_string() +
+                                              " has C=" + std::to_string(b.shape[1]));
+        job.n = uint32_t(a.shape[0]);
+        job.c = uint32_t(a.shape[1]);
+        job.k = uint32_t(b.shape[0]);
+        h = int32_t(a.shape[2]), w = int32_t(a.shape[3]), r = int32_t(b.shape[2]), s = int32_t(b.shape[3]);
+    } else if (op == ANT_OP_BD) {
+        fail_if(o.in.empty(), "--op bd needs --in HxW (the input plane; several give the same output size)");
+        fail_if(a.shape[1] != b.shape[0], "inconsistent shapes: gradient " + a.shape_string() + " has K=" +
+                                              std::to_string(a.shape[1]) + " but weight " + b.shape_string() +
+                                              " has K=" + std::to_string(b.shape[0]));
+        std::tie(h, w) = parse_pair(o.in, "--in");
+        job.n = uint32_t(a.shape[0]);
+        job.k = uint32_t(b.shape[0]);
+        job.c = uint32_t(b.shape[1]);
+        r = int32_t(b.shape[2]), s = int32_t(b.shape[3]);
+    } else {
+        fail_if(o.kernel.empty(), "--op bw needs --kernel RxS (the weight gradient's kernel size)");
+        fail_if(a.shape[0] != b.shape[0], "inconsistent shapes: activation " + a.shape_string() +
+                                              " and gradient " + b.shape_string() + " differ in batch N");
+        std::tie(r, s) = parse_pair(o.kernel, "--kernel");
+        job.n = uint32_t(a.shape[0]);
+        job.c = uint32_t(a.shape[1]);
+        job.k = uint32_t(b.shape[1]);
+        h = int32_t(a.shape[2]), w = int32_t(a.shape[3]);
+    }
+    if (ant_geometry_conv(&job.geometry, op, h, w, r, s, sh, sw, ph, pw, msg, sizeof msg) != 0)
+        throw usage_error(msg);
+    const dense_tensor& grad = op == ANT_OP_BD ? a : b;
+    if (op != ANT_OP_FW)
+        fail_if(grad.shape[2] != job.geometry.out[0] || grad.shape[3] != job.geometry.out[1],
+                "inconsistent shapes: the gradient " + grad.shape_string() + " must be " +
+                    std::to_string(job.geometry.out[0]) + "x" + std::to_string(job.geometry.out[1]) +
+                    " in its last two dimensions for this input, kernel, stride and padding");
+}
+
+}  // namespace
+
+int layer_command(int argc, char** argv)
+{
+    layer_options o;
+    po::options_description desc("ant-vp layer: run one layer job on the accelerator model");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("op", po::value(&o.op)->required(), "fw | bd | bw | spmm")
+        ("mode", po::value(&o.mode), "dense | scnn | ant | ideal (default ant)")
+        ("a", po::value(&o.a)->required(), "first operand .npy (fw/bw: activation NxCxHxW, bd: output gradient, spmm: A MxK)")
+        ("b", po::value(&o.b)->required(), "second operand .npy (fw/bd: weight KxCxRxS, bw: output gradient NxKxHoxWo, spmm: B KxN)")
+        ("out", po::value(&o.out)->required(), "output .npy")
+        ("stride", po::value(&o.stride), "S or SHxSW (default 1)")
+        ("pad", po::value(&o.pad), "P or PHxPW (default 0)")
+        ("kernel", po::value(&o.kernel), "RxS, required for bw")
+        ("in", po::value(&o.in), "HxW input plane, required for bd")
+        ("relu", po::bool_switch(&o.relu), "apply ReLU in the post-processing unit")
+        ("stats", po::value(&o.stats), "write statistics JSON here")
+        ("config", po::value(&o.config), "configuration JSON file")
+        ("set", po::value(&o.overrides)->composing(), "key=value configuration override (repeatable)");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\n";
+            return exit_ok;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw usage_error(std::string("layer: ") + e.what());
+    }
+    if (!ops.count(o.op))
+        throw usage_error("--op '" + o.op + "' is not one of fw, bd, bw, spmm");
+    if (!modes.count(o.mode))
+        throw usage_error("--mode '" + o.mode + "' is not one of dense, scnn, ant, ideal");
+
+    accelerator_config config;
+    apply_config(config, o.config, o.overrides);
+
+    dense_tensor a, b, out;
+    try {
+        a = load_npy(o.a);
+        b = load_npy(o.b);
+    } catch (const npy_error& e) {
+        throw usage_error(e.what());
+    }
+    layer_job job;
+    job.geometry.op = ops.at(o.op);
+    job.mode = modes.at(o.mode);
+    job.relu = o.relu;
+    shape_job(job, o, a, b);
+    job.a = &a;
+    job.b = &b;
+    job.output = &out;
+
+    const auto t0 = std::chrono::steady_clock::now();
+    simulation sim(config);
+    sim.run(job);
+    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!job.ok) {
+        std::cerr << "ant-vp: error: job failed: " << job.error << "\n";
+        return exit_job_failed;
+    }
+    const job_summary s = summarize(job, sim.accelerator());
+    try {
+        save_npy(o.out, out);
+        if (!o.stats.empty())
+            write_file_atomically(o.stats, stats_document(s, job, sim.accelerator(), wall).dump(2) + "\n");
+    } catch (const file_error& e) {
+        throw usage_error(e.what());
+    }
+    std::cout << s.op << " " << s.mode << ": " << s.cycles << " cycles, " << s.vector_pairs << " vector pairs, "
+              << s.products_valid << " valid / " << s.products_issued << " issued products ("
+              << s.products_rcp << " RCP), output " << out.shape_string() << "\n";
+    return exit_ok;
+}
+
+}  // namespace ant

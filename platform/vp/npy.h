@@ -1,0 +1,24 @@
+// NumPy .npy files of little-endian float32 in C order (format versions 1.0-3.0), the
+// exchange format of the layer runner. Anything else is rejected with a message that names
+// the file and what is wrong.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+#include "tensor.h"
+
+namespace ant {
+
+class npy_error : public std::runtime_error {
+public:
+    explicit npy_error(const std::string& what) : std::runtime_error(what) {}
+};
+
+dense_tensor load_npy(const std::string& path);
+
+// Writes through a temporary file and a rename, so a failed run never leaves a
+// half-written array behind.
+void save_npy(const std::string& path, const dense_tensor& tensor);
+
+}  // namespace ant

@@ -1,0 +1,81 @@
+#include "options.h"
+
+#include <fstream>
+
+#include "common/config_error.h"
+
+namespace ant {
+
+std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::string& what)
+{
+    auto number = [&](const std::string& s) {
+        size_t used = 0;
+        long v = -1;
+        try {
+            v = std::stol(s, &used);
+        } catch (const std::exception&) {
+            used = 0;
+        }
+        if (used != s.size() || s.empty() || v < 0 || v > 1000000)
+            throw usage_error(what + " '" + text + "' is not a number or NxM pair of numbers");
+        return int32_t(v);
+    };
+    const size_t x = text.find('x');
+    if (x == std::string::npos) {
+        const int32_t v = number(text);
+        return {v, v};
+    }
+    return {number(text.substr(0, x)), number(text.substr(x + 1))};
+}
+
+namespace {
+void apply_json(accelerator_config& config, const nlohmann::json& j, const std::string& prefix)
+{
+    for (auto it = j.begin(); it != j.end(); ++it) {
+        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
+        if (it->is_object())
+            apply_json(config, *it, key);
+        else
+            set_accelerator_key(config, key, *it);
+    }
+}
+}  // namespace
+
+void apply_config(accelerator_config& config, const std::string& file,
+                  const std::vector<std::string>& overrides)
+{
+    if (!file.empty()) {
+        std::ifstream in(file);
+        if (!in)
+            throw usage_error(file + ": cannot open configuration file");
+        nlohmann::json j;
+        try {
+            j = nlohmann::json::parse(in);
+        } catch (const nlohmann::json::exception& e) {
+            throw usage_error(file + ": not valid JSON (" + std::string(e.what()) + ")");
+        }
+        if (!j.is_object())
+            throw usage_error(file + ": the configuration must be a JSON object");
+        try {
+            apply_json(config, j, "");
+        } catch (const config_error& e) {
+            throw usage_error(file + ": " + e.what());
+        }
+    }
+    for (const std::string& kv : overrides) {
+        const size_t eq = kv.find('=');
+        if (eq == std::string::npos || eq == 0)
+            throw usage_error("--set '" + kv + "' is not key=value");
+        const std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
+        nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
+        if (value.is_discarded())
+            value = text;
+        try {
+            set_accelerator_key(config, key, value);
+        } catch (const config_error& e) {
+            throw usage_error(std::string("--set: ") + e.what());
+        }
+    }
+}
+
+}  // namespace ant

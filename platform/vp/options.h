@@ -1,0 +1,31 @@
+// Command-line pieces shared by the ant-vp subcommands: the usage-error exception (exit
+// status 2), "AxB" pair parsing, and configuration from a JSON file plus --set overrides.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "accelerator_config.h"
+
+namespace ant {
+
+// Bad command line or input files: one line, exit status 2.
+class usage_error : public std::runtime_error {
+public:
+    explicit usage_error(const std::string& what) : std::runtime_error(what) {}
+};
+
+enum exit_status { exit_ok = 0, exit_job_failed = 1, exit_usage = 2 };
+
+// "3" -> (3, 3), "3x2" -> (3, 2); `what` names the option in errors.
+std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::string& what);
+
+// Applies a JSON configuration file (flat {"key": value} or nested {"block": {"key": v}})
+// and then key=value overrides, whose value is read as JSON when it parses (numbers,
+// true/false) and as a string otherwise.
+void apply_config(accelerator_config& config, const std::string& file,
+                  const std::vector<std::string>& overrides);
+
+}  // namespace ant

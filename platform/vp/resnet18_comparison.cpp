@@ -1,0 +1,182 @@
+#include "resnet18_comparison.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <boost/program_options.hpp>
+
+#include "job_summary.h"
+#include "options.h"
+#include "simulation.h"
+#include "synthetic_tensors.h"
+
+namespace ant {
+
+namespace po = boost::program_options;
+
+namespace {
+
+struct conv_layer {
+    const char* name;
+    int c, k, h, stride;
+};
+
+// One layer per distinct shape of ResNet-18 on 32x32 inputs (3x3 kernels, padding 1);
+// the stem (C = 3) is left out, as in the paper's sparse layers.
+const conv_layer layers[] = {
+    {"conv2_x", 64, 64, 32, 1},    {"conv3_1", 64, 128, 32, 2},  {"conv3_x", 128, 128, 16, 1},
+    {"conv4_1", 128, 256, 16, 2},  {"conv4_x", 256, 256, 8, 1},  {"conv5_1", 256, 512, 8, 2},
+    {"conv5_x", 512, 512, 4, 1},
+};
+
+const ant_mode all_modes[] = {ANT_MODE_DENSE, ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL};
+
+bool outputs_match(const dense_tensor& x, const dense_tensor& ref)
+{
+    if (x.data.size() != ref.data.size())
+        return false;
+    for (size_t i = 0; i < x.data.size(); ++i)
+        if (std::fabs(x.data[i] - ref.data[i]) > 1e-3f * (1.0f + std::fabs(ref.data[i])))
+            return false;
+    return true;
+}
+
+}  // namespace
+
+int resnet18_comparison(int argc, char** argv)
+{
+    int batch = 1;
+    double weight_density = 0.1, act_density = 0.1, grad_density = 0.5;
+    uint64_t seed = 1;
+    std::string config_file;
+    std::vector<std::string> overrides;
+    po::options_description desc("ant-vp [resnet18]: ResNet-18 layers in all four modes");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("batch", po::value(&batch), "batch size N (default 1)")
+        ("weight-density", po::value(&weight_density), "fraction of non-zero weights (default 0.1)")
+        ("act-density", po::value(&act_density), "fraction of non-zero activations (default 0.1)")
+        ("grad-density", po::value(&grad_density), "fraction of non-zero output gradients (default 0.5)")
+        ("seed", po::value(&seed), "random seed (default 1)")
+        ("config", po::value(&config_file), "configuration JSON file")
+        ("set", po::value(&overrides)->composing(), "key=value configuration override (repeatable)");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\n";
+            return exit_ok;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw usage_error(e.what());
+    }
+    for (double d : {weight_density, act_density, grad_density})
+        if (!(d > 0.0 && d <= 1.0))
+            throw usage_error("densities must be in (0, 1]");
+    if (batch < 1 || batch > 256)
+        throw usage_error("--batch must be in 1..256");
+    accelerator_config config;
+    apply_config(config, config_file, overrides);
+    simulation sim(config);
+    const bool progress = isatty(STDERR_FILENO);
+    const auto t0 = std::chrono::steady_clock::now();
+
+    std::printf("ANT virtual platform: ResNet-18 (CIFAR-10 shapes), batch %d, weight density %.2f, "
+                "activation density %.2f, gradient density %.2f, seed %llu\n",
+                batch, weight_density, act_density, grad_density, (unsigned long long)seed);
+    std::printf("array: %ux%u PEs x %ux%u multipliers, %u banks, FIFO %u, mapping planar, %.2f GHz\n\n",
+                config.array.pe_rows, config.array.pe_cols, config.array.f, config.array.i,
+                config.array.banks, config.array.fifo_depth, config.clock_ghz);
+    std::printf("%-8s %-3s %12s %12s %12s %12s %7s %7s %9s %8s %8s %s\n", "layer", "op", "dense cyc",
+                "scnn cyc", "ant cyc", "ideal cyc", "RCP scn", "RCP ant", "anticip.", "ant/scn", "idl/scn",
+                "outputs");
+    double log_speedup = 0.0, log_ideal = 0.0;
+    uint64_t total[4] = {0, 0, 0, 0}, rcp_scnn = 0, rcp_avoided = 0;
+    int jobs = 0, mismatches = 0, failures = 0;
+    const size_t total_jobs = std::size(layers) * 3;
+    for (size_t li = 0; li < std::size(layers); ++li) {
+        const conv_layer& L = layers[li];
+        const int ho = (L.h + 2 - 3) / L.stride + 1;
+        const uint64_t s = seed * 1000 + li * 10;
+        const dense_tensor act = random_sparse({batch, L.c, L.h, L.h}, act_density, s + 1);
+        const dense_tensor wgt = random_sparse({L.k, L.c, 3, 3}, weight_density, s + 2);
+        const dense_tensor grad = random_sparse({batch, L.k, ho, ho}, grad_density, s + 3);
+        for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW}) {
+            if (progress) {
+                const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                const double eta = jobs ? el / jobs * double(total_jobs - size_t(jobs)) : 0.0;
+                std::fprintf(stderr, "\r[%d/%zu] %s %s  elapsed %.0fs  eta %.0fs   ", jobs + 1, total_jobs,
+                             L.name, ant_op_name(op), el, eta);
+            }
+            job_summary sum[4];
+            dense_tensor out[4];
+            bool ok = true;
+            for (ant_mode mode : all_modes) {
+                layer_job job;
+                char msg[256];
+                ant_geometry_conv(&job.geometry, op, L.h, L.h, 3, 3, L.stride, L.stride, 1, 1, msg, sizeof msg);
+                job.mode = mode;
+                job.n = uint32_t(batch);
+                job.c = uint32_t(L.c);
+                job.k = uint32_t(L.k);
+                job.a = op == ANT_OP_BD ? &grad : &act;
+                job.b = op == ANT_OP_BW ? &grad : &wgt;
+                job.output = &out[mode];
+                sim.run(job);
+                if (!job.ok) {
+                    std::fprintf(stderr, "\nant-vp: error: %s %s %s failed: %s\n", L.name, ant_op_name(op),
+                                 ant_mode_name(mode), job.error.c_str());
+                    ok = false;
+                    break;
+                }
+                sum[mode] = summarize(job, sim.accelerator());
+                total[mode] += sum[mode].cycles;
+            }
+            ++jobs;
+            if (!ok) {
+                ++failures;
+                continue;
+            }
+            bool agree = true;
+            for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL})
+                agree = agree && outputs_match(out[mode], out[ANT_MODE_DENSE]);
+            mismatches += !agree;
+            const double sp = double(sum[ANT_MODE_SCNN].cycles) / double(sum[ANT_MODE_ANT].cycles);
+            const double spi = double(sum[ANT_MODE_SCNN].cycles) / double(sum[ANT_MODE_IDEAL].cycles);
+            log_speedup += std::log(sp);
+            log_ideal += std::log(spi);
+            rcp_scnn += sum[ANT_MODE_ANT].products_rcp_scnn;
+            rcp_avoided += uint64_t(sum[ANT_MODE_ANT].rcp_avoided_vs_scnn);
+            std::printf("%-8s %-3s %12llu %12llu %12llu %12llu %6.1f%% %6.1f%% %8.1f%% %7.2fx %7.2fx %s\n", L.name,
+                        ant_op_name(op), (unsigned long long)sum[0].cycles, (unsigned long long)sum[1].cycles,
+                        (unsigned long long)sum[2].cycles, (unsigned long long)sum[3].cycles,
+                        100 * sum[ANT_MODE_SCNN].rcp_share, 100 * sum[ANT_MODE_ANT].rcp_share,
+                        100 * sum[ANT_MODE_ANT].rcp_avoided_share, sp, spi, agree ? "agree" : "DIFFER");
+            std::fflush(stdout);
+        }
+    }
+    if (progress)
+        std::fprintf(stderr, "\r%70s\r", "");
+    const int measured = jobs - failures;
+    std::printf("\ntotal cycles: dense %llu, scnn %llu, ant %llu, ideal %llu\n", (unsigned long long)total[0],
+                (unsigned long long)total[1], (unsigned long long)total[2], (unsigned long long)total[3]);
+    if (measured > 0)
+        std::printf("geomean speedup over scnn: ant %.2fx, ideal %.2fx; RCPs anticipated by ant: %.1f%%; "
+                    "total-time speedup ant %.2fx\n",
+                    std::exp(log_speedup / measured), std::exp(log_ideal / measured),
+                    rcp_scnn ? 100.0 * double(rcp_avoided) / double(rcp_scnn) : 0.0,
+                    double(total[1]) / double(total[2]));
+    std::printf("outputs of scnn/ant/ideal equal the dense array's in %d of %d jobs; wall %.1f s\n",
+                measured - mismatches, measured,
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+    return failures || mismatches ? exit_job_failed : exit_ok;
+}
+
+}  // namespace ant
