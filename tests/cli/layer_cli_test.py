@@ -11,6 +11,9 @@ Every rejection case asserts that
   * stderr is exactly one line, starting "ant-vp: error: ", that names the problem
     (the offending file, option or config key),
   * nothing is left in the output directory: no OUT.npy, no stats file, no temporary file.
+
+ant-vp runs with SYSTEMC_DISABLE_COPYRIGHT_MESSAGE removed from its environment: the tests
+see what a user without that variable sees (the program itself must keep stderr clean).
 """
 import argparse
 import json
@@ -70,15 +73,16 @@ class Case:
             cmd += ["--out", self.out]
         if with_stats:
             cmd += ["--stats", self.stats]
-        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+        env = {k: v for k, v in os.environ.items() if k != "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE"}
+        p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120, env=env)
         self.last_cmd = cmd
         return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
-    def expect_rejected(self, args, *must_name, with_out=True, with_stats=True):
+    def expect_rejected(self, args, *must_name, with_out=True, with_stats=True, status=2):
         rc, out, err = self.run(args, with_out, with_stats)
         problems = []
-        if rc != 2:
-            problems.append("exit status %d, expected 2" % rc)
+        if rc != status:
+            problems.append("exit status %d, expected %d" % (rc, status))
         lines = err.splitlines()
         if len(lines) != 1 or not err.endswith("\n"):
             problems.append("stderr is %d line(s), expected exactly one" % len(lines))
@@ -93,7 +97,7 @@ class Case:
         if problems:
             raise Failure("command: %s\nstderr: %r\nstdout: %r\n- %s" % (
                 " ".join(self.last_cmd), err, out, "\n- ".join(problems)))
-        print("ok: exit 2, stderr: %s" % err.strip())
+        print("ok: exit %d, stderr: %s" % (status, err.strip()))
 
 
 # ---------------------------------------------------------------------------
@@ -306,6 +310,13 @@ def unwritable_stats_leaves_no_output_behind(c):
     c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--stats", stats], stats, with_stats=False)
 
 
+def job_that_does_not_fit_fails_with_exit_1_and_leaves_nothing(c):
+    # Valid input, but an output plane larger than the accumulator: the job fails (exit 1).
+    a, b = c.fw_inputs(act=sparse((1, 3, 32, 32), 0.5))
+    c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--set", "accumulator_buffer.capacity_bytes=1024"],
+                      "job failed", "accumulator", status=1)
+
+
 def failed_run_keeps_an_existing_output_untouched(c):
     # A previous good result at --out survives a later run that is refused.
     a, b = c.fw_inputs()
@@ -374,6 +385,16 @@ def valid_fw_run_writes_output_and_stats(c):
     left = sorted(os.listdir(c.outdir))
     if left != ["OUT.npy", "stats.json"]:
         raise Failure("output directory holds %s" % left)
+    print("ok: %s" % out.strip())
+
+
+def successful_run_prints_nothing_on_stderr(c):
+    a, b = c.fw_inputs()
+    rc, out, err = c.run(["--op", "fw", "--a", a, "--b", b])
+    if rc != 0 or err:
+        raise Failure("exit %d, stderr %r (expected exit 0 and an empty stderr)" % (rc, err))
+    if len(out.splitlines()) != 1:
+        raise Failure("stdout is %d lines, expected the one-line summary: %r" % (len(out.splitlines()), out))
     print("ok: %s" % out.strip())
 
 
