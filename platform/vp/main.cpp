@@ -13,6 +13,7 @@
 #include "layer_command.h"
 #include "options.h"
 #include "resnet18_comparison.h"
+#include "run_command.h"
 
 namespace {
 
@@ -20,6 +21,7 @@ void usage()
 {
     std::cout << "usage: ant-vp [resnet18 [options]]   ResNet-18 layers in all four modes (default)\n"
                  "       ant-vp layer --op OP --a A.npy --b B.npy --out OUT.npy [options]\n"
+                 "       ant-vp run --firmware PROG.elf [options]   RV32 firmware on the virtual platform\n"
                  "       ant-vp <command> --help          options of a command\n";
 }
 
@@ -33,6 +35,8 @@ int sc_main(int argc, char** argv)
     sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
     const std::string command = argc > 1 ? argv[1] : "resnet18";
     try {
+        if (command == "run")
+            return ant::run_command(argc - 1, argv + 1);
         if (command == "layer")
             return ant::layer_command(argc - 1, argv + 1);
         if (command == "resnet18")

@@ -1,0 +1,133 @@
+// ant::riscv_cpu — the SystemC wrapper around the C11 ISS core (platform/iss).
+//
+// One SC_THREAD runs the core in slices of at most one quantum (tlm_utils::tlm_quantumkeeper,
+// the global quantum): iss_run executes up to the instructions that fit, then the retired
+// count becomes local time (cpi cycles of clock_mhz each) and the keeper syncs when the
+// quantum is used up. Memory:
+//  * DMI: the first successful TLM access to a DMI-capable target (DRAM) asks for a DMI
+//    pointer; ant::dram grants 64 KiB pages and the core holds at most ISS_MAX_DMI regions,
+//    so pages are kept in least-recently-granted order and the oldest is dropped on a miss.
+//    invalidate_direct_mem_ptr is honoured. A watched address (tohost) is kept out of DMI.
+//  * Everything else goes through mem_initiator as a b_transport with the core's local time
+//    as delay; whatever the target adds is charged to the core. An error response becomes a
+//    precise access-fault trap. After a store to a target without DMI (MMIO) the core syncs,
+//    so an interrupt the store causes (msip, an accelerator doorbell) is seen immediately.
+//  * Interrupt lines are sampled at every slice start; an interrupt raised while the core
+//    runs ahead is therefore taken at the next sync (at most one quantum late).
+//  * wfi syncs and waits on the interrupt lines' events: an idle core costs no host time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/tlm_quantumkeeper.h>
+
+#include "common/statistics.h"
+#include "iss.h"
+#include "platform_config.h"
+
+namespace ant {
+
+class riscv_cpu : public sc_core::sc_module {
+public:
+    SC_HAS_PROCESS(riscv_cpu);
+    tlm_utils::simple_initiator_socket<riscv_cpu> mem_initiator;
+    sc_core::sc_in<bool> timer_irq;     // MTIP, from the CLINT
+    sc_core::sc_in<bool> software_irq;  // MSIP, from the CLINT
+    sc_core::sc_in<bool> external_irq;  // MEIP, e.g. the accelerator's interrupt line
+
+    // Why the core stopped; `running` while it has not.
+    enum class state { running, stopped_by_host, instruction_limit, fatal, fault_loop, asleep };
+
+    // mtime_address: where the time/timeh CSRs read mtime (8 bytes) through mem_initiator.
+    riscv_cpu(const sc_core::sc_module_name& name, const cpu_config& config, std::uint32_t start_pc,
+              std::uint32_t mtime_address);
+    ~riscv_cpu() override;
+    riscv_cpu(const riscv_cpu&) = delete;
+    riscv_cpu& operator=(const riscv_cpu&) = delete;
+
+    // Before start(): where execution begins.
+    void set_pc(std::uint32_t pc);
+    // The core does nothing until started (so memory can be loaded after elaboration).
+    void start() { start_.notify(sc_core::SC_ZERO_TIME); }
+    // 0 = no limit. Reaching it stops the simulation (sc_stop) with state instruction_limit.
+    void set_max_instructions(std::uint64_t n) { max_instructions_ = n; }
+    // Stores to [address, address + 8) are not served by DMI and call on_store after they
+    // completed; if it returns true the core stops and sc_stop() is called (tohost).
+    void watch_stores(std::uint32_t address, std::function<bool(std::uint32_t address, std::uint32_t value)> on_store);
+
+    state current_state() const { return state_; }
+    const std::string& fatal_message() const { return fatal_message_; }
+    std::uint64_t retired() const { return iss_retired(core_); }
+    std::uint32_t pc() const { return iss_get_pc(core_); }
+    iss_core_t* core() { return core_; }  // for debuggers and tests
+    // Counters: instructions, cycles, sleep time, TLM accesses, DMI grants/evictions.
+    statistics stats() const;
+
+private:
+    void run();  // SC_THREAD
+
+    // iss_host_t callbacks.
+    static iss_mem_status_t load_cb(void* ctx, std::uint32_t addr, unsigned size, std::uint32_t* value,
+                                    iss_access_t kind);
+    static iss_mem_status_t store_cb(void* ctx, std::uint32_t addr, unsigned size, std::uint32_t value);
+    static std::uint64_t time_cb(void* ctx);
+
+    iss_mem_status_t transport(tlm::tlm_command cmd, std::uint32_t addr, unsigned size, std::uint32_t& value,
+                               iss_access_t kind);
+    sc_core::sc_time local_time() const;  // keeper's local time + this slice's instructions
+    void charge_slice();                  // moves this slice's instructions into the keeper
+    void sample_irqs();
+    void sleep_until_interrupt();
+    void request_dmi(std::uint32_t addr);
+    bool dmi_covers(std::uint32_t addr) const;
+    void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
+    void stop(state why);
+
+    struct dmi_page {
+        std::uint64_t start, end;  // inclusive, as granted
+        unsigned regions;          // ISS regions it occupies (2 when the watch window splits it)
+    };
+
+    iss_core_t* core_ = nullptr;
+    sc_core::sc_event start_;
+    tlm_utils::tlm_quantumkeeper qk_;
+    sc_core::sc_time instruction_time_;
+    double instruction_ps_;
+    double cycle_ps_;
+    std::uint32_t mtime_address_;
+    std::uint64_t max_instructions_ = 0;
+    std::uint64_t slice_start_ = 0;          // iss_retired at the start of the slice
+    sc_core::sc_time stall_;                 // target latency charged in this slice
+    bool sync_requested_ = false;            // an MMIO store happened in this slice
+    std::vector<dmi_page> dmi_pages_;        // oldest first
+    unsigned dmi_regions_ = 0;
+    std::uint64_t dmi_grants_ = 0, dmi_evictions_ = 0, tlm_accesses_ = 0;
+    sc_core::sc_time asleep_;                // simulated time spent in wfi
+
+    bool watching_ = false;
+    std::uint32_t watch_address_ = 0;
+    std::function<bool(std::uint32_t, std::uint32_t)> on_store_;
+
+    bool pending_dmi_ = false;               // a DMI-capable access missed DMI in this slice
+    std::uint32_t pending_dmi_address_ = 0;
+
+    // Trap-loop detection: faults with nothing retired in between form a chain; a fetch fault
+    // at the same address twice in one chain means the trap vector itself faults.
+    std::uint64_t fault_chain_retired_ = ~std::uint64_t{0};
+    bool fault_chain_fetch_ = false;
+    std::uint32_t fault_chain_fetch_address_ = 0;
+    std::string first_fault_;
+
+    state state_ = state::running;
+    std::string fatal_message_;
+};
+
+const char* to_string(riscv_cpu::state s);
+
+}  // namespace ant
