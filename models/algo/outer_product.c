@@ -16,19 +16,25 @@ const char *ant_mode_name(ant_mode mode)
     return "unknown";
 }
 
+const char *ant_mapping_name(ant_mapping mapping)
+{
+    return mapping == ANT_MAPPING_CHANNEL ? "channel" : "planar";
+}
+
 struct ant_array {
     ant_array_params p;
     ant_geometry g;
-    ant_tiling tiling;
+    ant_tiling tiling; /* planar: one tile per PE; channel: one tile, the whole plane */
+    uint32_t n_tiles;
     uint32_t n_pe;
     uint32_t n_outputs;
-    uint8_t *contributed; /* n_outputs * n_pe: PE produced a partial sum for the output */
+    uint8_t *contributed; /* n_outputs * n_tiles: tile produced a partial sum for the output */
 
     /* Per stationary plane: where each row's part of a tile starts in the tile's packed
      * stream (SCNN packs the whole tile), and how many entries each tile holds. */
     uint32_t *tile_row_first; /* rows * pe_cols: entry index of the row's first tile entry */
     uint32_t *tile_row_base;  /* rows * pe_cols: its position in the tile stream */
-    uint32_t *tile_nnz;       /* n_pe */
+    uint32_t *tile_nnz;       /* n_tiles */
 
     /* Per (vector, PE): the fetched window's rows, to place products in stationary vectors. */
     uint32_t *win_first; /* n_pe * tile_h */
@@ -50,6 +56,7 @@ struct ant_array {
     uint32_t sv_max;
 
     uint64_t *valid_pe; /* n_pe: valid products of the plane (dense / ideal) */
+    uint64_t *load;     /* n_pe: channel mapping, cycles assigned in the current pass */
 };
 
 static uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -78,17 +85,20 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->g = *g;
     a->n_pe = p->pe_rows * p->pe_cols;
     a->n_outputs = n_outputs;
-    if (ant_tiling_init(&a->tiling, g, p->pe_rows, p->pe_cols) != 0) {
+    const int channel = p->mapping == ANT_MAPPING_CHANNEL;
+    if (ant_tiling_init(&a->tiling, g, channel ? 1 : p->pe_rows, channel ? 1 : p->pe_cols) != 0) {
         free(a);
         return NULL;
     }
+    a->n_tiles = a->tiling.pe_rows * a->tiling.pe_cols;
     const size_t rows = (size_t)g->stationary[ANT_ROW];
+    const size_t tile_cols = a->tiling.pe_cols;
     const size_t tile_h = (size_t)a->tiling.tile_h;
     a->sv_max = (uint32_t)ceil_div_u64((uint64_t)a->tiling.tile_h * (uint64_t)a->tiling.tile_w,
                                        p->i) + 1;
-    a->contributed = calloc((size_t)n_outputs * a->n_pe, 1);
-    a->tile_row_first = malloc(sizeof(uint32_t) * rows * p->pe_cols);
-    a->tile_row_base = malloc(sizeof(uint32_t) * rows * p->pe_cols);
+    a->contributed = calloc((size_t)n_outputs * a->n_tiles, 1);
+    a->tile_row_first = malloc(sizeof(uint32_t) * rows * tile_cols);
+    a->tile_row_base = malloc(sizeof(uint32_t) * rows * tile_cols);
     a->tile_nnz = malloc(sizeof(uint32_t) * a->n_pe);
     a->win_first = malloc(sizeof(uint32_t) * a->n_pe * tile_h);
     a->win_base = malloc(sizeof(uint32_t) * a->n_pe * tile_h);
@@ -102,7 +112,8 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->hist = calloc((size_t)a->sv_max * p->banks, sizeof(uint16_t));
     a->hist_max = calloc(a->sv_max, sizeof(uint16_t));
     a->valid_pe = calloc(a->n_pe, sizeof(uint64_t));
-    if (!a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
+    a->load = calloc(a->n_pe, sizeof(uint64_t));
+    if (!a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
         !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
         !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe) {
         ant_array_destroy(a);
@@ -132,6 +143,7 @@ void ant_array_destroy(ant_array *a)
     free(a->hist);
     free(a->hist_max);
     free(a->valid_pe);
+    free(a->load);
     free(a);
 }
 
@@ -139,8 +151,8 @@ uint64_t ant_array_exported_psums(const ant_array *a)
 {
     uint64_t total = 0;
     for (uint32_t o = 0; o < a->n_outputs; ++o)
-        for (uint32_t j = 0; j < a->n_pe; ++j)
-            if (a->contributed[(size_t)o * a->n_pe + j])
+        for (uint32_t j = 0; j < a->n_tiles; ++j)
+            if (a->contributed[(size_t)o * a->n_tiles + j])
                 total += a->tiling.tiles[j].exported_psums;
     return total;
 }
@@ -148,8 +160,8 @@ uint64_t ant_array_exported_psums(const ant_array *a)
 /* SCNN packs each tile's entries as one stream: record where every row's slice starts. */
 static void index_tiles(ant_array *a, const csr_plane *s)
 {
-    const uint32_t pe_cols = a->p.pe_cols;
-    for (uint32_t j = 0; j < a->n_pe; ++j) {
+    const uint32_t pe_cols = a->tiling.pe_cols;
+    for (uint32_t j = 0; j < a->n_tiles; ++j) {
         const ant_tile *t = &a->tiling.tiles[j];
         uint32_t running = 0;
         for (int32_t r = t->r0; r < t->r1 && !ant_tile_empty(t); ++r) {
@@ -210,7 +222,7 @@ static uint64_t multiply_valid(ant_array *a, ant_mode mode, const csr_plane *s,
     const csr_plane *b = job->plane;
     const int32_t out_w = g->output[ANT_COL];
     const uint32_t banks = a->p.banks, width = a->p.i;
-    const uint32_t pe_col = j % a->p.pe_cols;
+    const uint32_t pe_col = j % a->tiling.pe_cols;
     const size_t win_off = (size_t)j * (size_t)a->tiling.tile_h;
     int32_t br = v->row0;
     uint64_t count = 0;
@@ -235,8 +247,8 @@ static uint64_t multiply_valid(ant_array *a, ant_mode mode, const csr_plane *s,
                 stream0 = a->win_base[win_off + (size_t)(r - t->r0)];
                 entry0 = a->win_first[win_off + (size_t)(r - t->r0)];
             } else {
-                stream0 = a->tile_row_base[(size_t)r * a->p.pe_cols + pe_col];
-                entry0 = a->tile_row_first[(size_t)r * a->p.pe_cols + pe_col];
+                stream0 = a->tile_row_base[(size_t)r * a->tiling.pe_cols + pe_col];
+                entry0 = a->tile_row_first[(size_t)r * a->tiling.pe_cols + pe_col];
             }
             for (uint32_t se = f; se < l; ++se) {
                 const int32_t sc = s->col_idx[se];
@@ -342,7 +354,7 @@ static void run_outer_product(ant_array *a, ant_mode mode, const csr_plane *s,
                 ctr->stationary_reads += m;
                 ctr->bank_conflict_cycles += extra;
                 if (valid)
-                    a->contributed[(size_t)job->output_id * a->n_pe + j] = 1;
+                    a->contributed[(size_t)job->output_id * a->n_tiles + j] = 1;
                 a->work[j] = n_sv + extra;
                 a->touched[n_touched++] = j;
             }
@@ -359,6 +371,58 @@ static void run_outer_product(ant_array *a, ant_mode mode, const csr_plane *s,
     ctr->compute_cycles += busiest;
 }
 
+/* Channel-parallel: each broadcast plane (and its output plane) belongs to one PE, which
+ * streams the plane's vectors past its own copy of the whole stationary plane. No global
+ * broadcast, no halos; the pass lasts as long as the most loaded PE. */
+static void run_channel_parallel(ant_array *a, ant_mode mode, const csr_plane *s,
+                                 const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
+{
+    index_tiles(a, s);
+    memset(a->load, 0, sizeof(uint64_t) * a->n_pe);
+    const uint32_t nnz = a->tile_nnz[0];
+    for (uint32_t jb = 0; jb < n_jobs; ++jb) {
+        const ant_broadcast_job *job = &jobs[jb];
+        uint64_t cycles = 0;
+        int contributed = 0;
+        for (uint32_t vi = 0; vi < job->n_vectors && nnz > 0; ++vi) {
+            const ant_vector *v = &job->vectors[vi];
+            uint32_t m = nnz;
+            if (mode == ANT_MODE_ANT) {
+                const ant_window *w = &job->windows[vi];
+                if (ant_range_empty(w->rows) || ant_range_empty(w->cols))
+                    continue; /* anticipated: never fetched */
+                m = fetch_window(a, s, w, 0, ctr);
+            }
+            ++ctr->broadcast_vectors;
+            if (m == 0) {
+                ++ctr->pe_vector_skips;
+                cycles += 1; /* the PE still reads the vector and finds nothing in range */
+                continue;
+            }
+            const uint32_t n_sv = (uint32_t)ceil_div_u64(m, a->p.i);
+            uint64_t valid = 0;
+            const uint64_t extra = multiply_valid(a, mode, s, job, v, 0, n_sv, &valid);
+            ctr->products_issued += (uint64_t)v->count * m;
+            ctr->products_valid += valid;
+            ctr->vector_pairs += n_sv;
+            ctr->stationary_reads += m;
+            ctr->bank_conflict_cycles += extra;
+            contributed |= valid > 0;
+            cycles += n_sv + extra;
+        }
+        if (contributed)
+            a->contributed[(size_t)job->output_id * a->n_tiles] = 1;
+        a->load[job->lane % a->n_pe] += cycles;
+    }
+    uint64_t busiest = 0;
+    for (uint32_t j = 0; j < a->n_pe; ++j) {
+        busiest = max64(busiest, a->load[j]);
+        ctr->pe_busy_cycles += a->load[j];
+    }
+    ctr->cycles += busiest;
+    ctr->compute_cycles += busiest;
+}
+
 /* Dense and ideal arrays: only the set of valid products matters, not how vectors meet. */
 static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
                            const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
@@ -367,6 +431,7 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
     const ant_tiling *tl = &a->tiling;
     const int32_t out_w = g->output[ANT_COL];
     const uint64_t lanes = (uint64_t)a->p.f * a->p.i;
+    const int channel = a->p.mapping == ANT_MAPPING_CHANNEL;
     memset(a->valid_pe, 0, sizeof(uint64_t) * a->n_pe);
     for (uint32_t jb = 0; jb < n_jobs; ++jb) {
         const ant_broadcast_job *job = &jobs[jb];
@@ -383,7 +448,7 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
                     uint32_t f, l;
                     csr_row_window(s, (uint32_t)r, (uint32_t)ew.cols.lo, (uint32_t)ew.cols.hi,
                                    &f, &l);
-                    const uint32_t pe_row = (uint32_t)(r / tl->tile_h) * tl->pe_cols;
+                    const uint32_t tile_row = (uint32_t)(r / tl->tile_h) * tl->pe_cols;
                     for (uint32_t se = f; se < l; ++se) {
                         const int32_t sc = s->col_idx[se];
                         int32_t orow, ocol;
@@ -392,9 +457,9 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
                         if (!ant_output_coord(g, (int32_t)br, bc, r, sc, &orow, &ocol))
                             continue;
                         job->output[orow * out_w + ocol] += wv * s->val[se];
-                        const uint32_t j = pe_row + (uint32_t)(sc / tl->tile_w);
-                        ++a->valid_pe[j];
-                        a->contributed[(size_t)job->output_id * a->n_pe + j] = 1;
+                        const uint32_t tile = tile_row + (uint32_t)(sc / tl->tile_w);
+                        ++a->valid_pe[channel ? job->lane % a->n_pe : tile];
+                        a->contributed[(size_t)job->output_id * a->n_tiles + tile] = 1;
                     }
                 }
             }
@@ -431,6 +496,8 @@ void ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
 {
     if (mode == ANT_MODE_DENSE || mode == ANT_MODE_IDEAL)
         run_valid_only(a, mode, s, jobs, n_jobs, ctr);
+    else if (a->p.mapping == ANT_MAPPING_CHANNEL)
+        run_channel_parallel(a, mode, s, jobs, n_jobs, ctr);
     else
         run_outer_product(a, mode, s, jobs, n_jobs, ctr);
 }

@@ -27,6 +27,16 @@ typedef enum ant_mode {
 
 const char *ant_mode_name(ant_mode mode);
 
+/* How work is spread over the PEs. */
+typedef enum ant_mapping {
+    ANT_MAPPING_PLANAR = 0, /* SCNN: the stationary plane is tiled over the PE grid and every
+                               broadcast vector goes to all PEs through their FIFOs */
+    ANT_MAPPING_CHANNEL = 1 /* each PE holds whole planes and takes whole (stationary,
+                               broadcast) plane pairs, spread by the jobs' lanes */
+} ant_mapping;
+
+const char *ant_mapping_name(ant_mapping mapping);
+
 typedef struct ant_array_params {
     uint32_t pe_rows, pe_cols;       /* planar tiling grid; P = pe_rows * pe_cols */
     uint32_t f, i;                   /* multipliers per PE: F broadcast x I stationary */
@@ -34,6 +44,7 @@ typedef struct ant_array_params {
     uint32_t fifo_depth;             /* broadcast FIFO entries per PE */
     uint32_t broadcasts_per_cycle;   /* vectors the broadcast path delivers per cycle */
     int skip_before_fifo;            /* ANT: a PE outside a vector's range never queues it */
+    ant_mapping mapping;
 } ant_array_params;
 
 typedef struct ant_counters {
@@ -58,6 +69,8 @@ typedef struct ant_broadcast_job {
     const ant_window *windows; /* per vector; required in ANT mode, ignored otherwise */
     float *output;             /* row-major output plane (geometry output dims) */
     uint32_t output_id;        /* index of the output plane in the job, < n_outputs */
+    uint32_t lane;             /* channel mapping: the plane pair runs on PE lane mod P; the
+                                  same output must keep the same lane across passes */
 } ant_broadcast_job;
 
 typedef struct ant_array ant_array;

@@ -68,7 +68,16 @@ bool boolean(const std::string& key, const json& v)
 #define BUFFER_KEYS(prefix, member)                                                               \
     U64_KEY(prefix ".capacity_bytes", member.capacity_bytes, 64, uint64_t(1) << 32),              \
         U32_KEY(prefix ".width_bytes", member.width_bytes, 1, 4096),                              \
+        U32_KEY(prefix ".banks", member.banks, 1, 4096),                                          \
         U32_KEY(prefix ".latency_cycles", member.latency_cycles, 0, 1000)
+
+mapping_policy policy(const std::string& key, const json& v)
+{
+    for (mapping_policy p : {mapping_policy::planar, mapping_policy::channel, mapping_policy::hybrid})
+        if (v.is_string() && v.get<std::string>() == mapping_policy_name(p))
+            return p;
+    throw config_error("config key '" + key + "' must be planar, channel or hybrid, got " + v.dump());
+}
 
 const std::map<std::string, key_entry>& table()
 {
@@ -83,7 +92,11 @@ const std::map<std::string, key_entry>& table()
         U32_KEY("pe_array.fifo_depth", array.fifo_depth, 1, 1 << 20),
         U32_KEY("pe_array.broadcasts_per_cycle", array.broadcasts_per_cycle, 1, 64),
         BOOL_KEY("pe_array.skip_before_fifo", array.skip_before_fifo),
+        {"pe_array.mapping",
+         {[](accelerator_config& c, const std::string& k, const json& v) { c.mapping = policy(k, v); },
+          [](const accelerator_config& c) { return json(mapping_policy_name(c.mapping)); }}},
         BOOL_KEY("csr_fetch_unit.row_bounded_vectors", fetch.row_bounded_vectors),
+        U32_KEY("index_range_calculator.units", ranges.units, 1, 65536),
         U32_KEY("index_range_calculator.vectors_per_cycle", ranges.vectors_per_cycle, 1, 64),
         U32_KEY("index_range_calculator.latency_cycles", ranges.latency_cycles, 0, 1000),
         U32_KEY("post_processing_unit.lanes", ppu.lanes, 1, 65536),

@@ -12,6 +12,7 @@
 #include "csr_fetch_unit.h"
 #include "index_range_calculator.h"
 #include "outer_product.h"
+#include "pe_array.h"
 #include "post_processing_unit.h"
 #include "sram_buffer.h"
 
@@ -22,16 +23,18 @@ struct accelerator_config {
     double quantum_ns = 1000.0;   // temporal-decoupling quantum
     // SCNN's PT-IS-CP-sparse organisation: 8x8 PEs, 4x4 multipliers, 2*F*I banks, a
     // 50-entry weight FIFO (Parashar et al., ISCA 2017).
-    ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1};
+    ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1, ANT_MAPPING_PLANAR};
+    mapping_policy mapping = mapping_policy::planar;
     csr_fetch_unit_config fetch{};
     index_range_calculator_config ranges{};
     post_processing_unit_config ppu{};
-    // SCNN: 10 KB input and 10 KB output RAM per PE (64 PEs); the kernel buffer size is
-    // assumed.
-    sram_buffer_config image_buffer{64 * 10 * 1024, 64, 2};
-    sram_buffer_config kernel_buffer{512 * 1024, 64, 2};
-    sram_buffer_config accumulator_buffer{64 * 10 * 1024, 64, 2};
-    sram_buffer_config output_buffer{64 * 10 * 1024, 64, 2};
+    // SCNN: 10 KB input and 10 KB output RAM per PE (64 PEs). The kernel buffer's size
+    // and its banking (one bank per PE, so that a channel-parallel mapping can feed every
+    // PE its own vector stream) are assumed.
+    sram_buffer_config image_buffer{64 * 10 * 1024, 64, 1, 2};
+    sram_buffer_config kernel_buffer{512 * 1024, 64, 64, 2};
+    sram_buffer_config accumulator_buffer{64 * 10 * 1024, 64, 1, 2};
+    sram_buffer_config output_buffer{64 * 10 * 1024, 64, 1, 2};
 };
 
 void set_accelerator_key(accelerator_config& config, const std::string& key,

@@ -17,27 +17,60 @@ csr_fetch_unit::csr_fetch_unit(sc_core::sc_module_name name, const csr_fetch_uni
     command_target.register_b_transport(this, &csr_fetch_unit::b_transport);
 }
 
+csr_plane csr_fetch_unit::dense_pattern::view(unsigned char* values, uint32_t rows, uint32_t cols)
+{
+    if (row_ptr.size() != rows + 1 || col_idx.size() != size_t(rows) * cols) {
+        row_ptr.resize(rows + 1);
+        col_idx.resize(size_t(rows) * cols);
+        for (uint32_t r = 0; r <= rows; ++r)
+            row_ptr[r] = r * cols;
+        for (size_t e = 0; e < col_idx.size(); ++e)
+            col_idx[e] = uint16_t(e % cols);
+    }
+    return csr_plane{rows, cols, rows * cols, row_ptr.data(), col_idx.data(), reinterpret_cast<float*>(values)};
+}
+
 bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
 {
     const ant_geometry& g = *cmd.geometry;
-    sc_core::sc_time fetch_time = sc_core::SC_ZERO_TIME, array_time = sc_core::SC_ZERO_TIME;
+    // Buffer reads and range computation are streams feeding the PE array: the pass takes
+    // the longest of the three, not their sum.
+    sc_core::sc_time read_time = sc_core::SC_ZERO_TIME, range_time = sc_core::SC_ZERO_TIME;
+    sc_core::sc_time array_time = sc_core::SC_ZERO_TIME;
 
     unsigned char* sblob = stationary_bytes_.reserve(cmd.stationary.bytes);
     if (transfer(image_initiator, tlm::TLM_READ_COMMAND, cmd.stationary.address, sblob,
-                 cmd.stationary.bytes, fetch_time) != tlm::TLM_OK_RESPONSE)
+                 cmd.stationary.bytes, read_time) != tlm::TLM_OK_RESPONSE)
         return false;
-    csr_plane stationary = csr_blob_view(sblob, uint32_t(g.stationary[ANT_ROW]),
-                                         uint32_t(g.stationary[ANT_COL]));
+    const uint32_t s_rows = uint32_t(g.stationary[ANT_ROW]), s_cols = uint32_t(g.stationary[ANT_COL]);
+    const uint32_t b_rows = uint32_t(g.broadcast[ANT_ROW]), b_cols = uint32_t(g.broadcast[ANT_COL]);
+    csr_plane stationary = cmd.dense_format ? stationary_pattern_.view(sblob, s_rows, s_cols)
+                                            : csr_blob_view(sblob, s_rows, s_cols);
 
-    broadcast_bytes_.resize(std::max<size_t>(broadcast_bytes_.size(), cmd.n_broadcasts));
-    broadcast_planes_.resize(cmd.n_broadcasts);
+    // The sequencer lays a pass's broadcast planes out back to back: one streaming read.
+    uint64_t span_end = cmd.n_broadcasts ? cmd.broadcasts[0].address : 0;
+    bool contiguous = true;
     for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
-        unsigned char* blob = broadcast_bytes_[b].reserve(cmd.broadcasts[b].bytes);
-        if (transfer(kernel_initiator, tlm::TLM_READ_COMMAND, cmd.broadcasts[b].address, blob,
-                     cmd.broadcasts[b].bytes, fetch_time) != tlm::TLM_OK_RESPONSE)
+        contiguous = contiguous && cmd.broadcasts[b].address == span_end;
+        span_end = cmd.broadcasts[b].address + cmd.broadcasts[b].bytes;
+    }
+    broadcast_planes_.resize(cmd.n_broadcasts);
+    if (cmd.n_broadcasts > 0) {
+        const uint64_t base = cmd.broadcasts[0].address;
+        broadcast_bytes_.resize(1);
+        unsigned char* blob = broadcast_bytes_[0].reserve(span_end - base);
+        if (!contiguous) {
+            SC_REPORT_WARNING("ant/csr_fetch_unit", "broadcast planes of a pass must be laid out back to back");
             return false;
-        broadcast_planes_[b] = csr_blob_view(blob, uint32_t(g.broadcast[ANT_ROW]),
-                                             uint32_t(g.broadcast[ANT_COL]));
+        }
+        if (transfer(kernel_initiator, tlm::TLM_READ_COMMAND, base, blob, span_end - base, read_time) !=
+            tlm::TLM_OK_RESPONSE)
+            return false;
+        for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
+            unsigned char* at = blob + (cmd.broadcasts[b].address - base);
+            broadcast_planes_[b] = cmd.dense_format ? broadcast_pattern_.view(at, b_rows, b_cols)
+                                                    : csr_blob_view(at, b_rows, b_cols);
+        }
     }
 
     // Dense and ideal arrays do not move vectors; only the outer-product modes pack them.
@@ -59,8 +92,10 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
 
     windows_.resize(n);
     if (cmd.mode == ANT_MODE_ANT && n > 0) {
-        range_request req{cmd.geometry, vectors_.data(), n, windows_.data()};
-        if (send_command(range_initiator, req, fetch_time) != tlm::TLM_OK_RESPONSE)
+        const bool channel = cmd.mapping == ANT_MAPPING_CHANNEL;
+        range_request req{cmd.geometry, vectors_.data(), n, windows_.data(),
+                          channel ? config_.channel_streams : config_.planar_streams};
+        if (send_command(range_initiator, req, range_time) != tlm::TLM_OK_RESPONSE)
             return false;
     }
 
@@ -68,7 +103,7 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
         jobs_[b] = ant_broadcast_job{&broadcast_planes_[b], vectors_.data() + first[b],
                                      first[b + 1] - first[b], windows_.data() + first[b], nullptr,
-                                     cmd.output_ids[b]};
+                                     cmd.output_ids[b], cmd.lanes[b]};
     pe_pass pass;
     pass.job_id = cmd.job_id;
     pass.geometry = cmd.geometry;
@@ -81,6 +116,7 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     if (send_command(pe_initiator, pass, array_time) != tlm::TLM_OK_RESPONSE)
         return false;
 
+    const sc_core::sc_time fetch_time = std::max(read_time, range_time);
     cmd.counters = pass.counters;
     cmd.fetch_cycles = uint64_t(fetch_time / clock_);
     cmd.array_cycles = uint64_t(array_time / clock_);
@@ -96,7 +132,7 @@ void csr_fetch_unit::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_ti
     fetch_command* cmd = command_extension<fetch_command>::of(trans);
     const bool well_formed = cmd && cmd->geometry && cmd->n_outputs > 0 &&
                              (cmd->n_broadcasts == 0 ||
-                              (cmd->broadcasts && cmd->output_addresses && cmd->output_ids));
+                              (cmd->broadcasts && cmd->output_addresses && cmd->output_ids && cmd->lanes));
     trans.set_response_status(well_formed && run(*cmd, delay) ? tlm::TLM_OK_RESPONSE
                                                               : tlm::TLM_COMMAND_ERROR_RESPONSE);
 }

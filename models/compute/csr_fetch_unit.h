@@ -31,11 +31,14 @@ struct fetch_command {
     uint32_t job_id = 0;
     const ant_geometry* geometry = nullptr;
     ant_mode mode = ANT_MODE_ANT;
+    bool dense_format = false;  // planes stored as plain rows x cols floats (dense array)
+    ant_mapping mapping = ANT_MAPPING_PLANAR;
     uint32_t n_outputs = 0;
     buffer_plane stationary;                      // in the image buffer
     const buffer_plane* broadcasts = nullptr;     // in the kernel buffer
     const uint64_t* output_addresses = nullptr;   // accumulator buffer, per broadcast plane
     const uint32_t* output_ids = nullptr;         // per broadcast plane
+    const uint32_t* lanes = nullptr;              // per broadcast plane: position in the pass
     uint32_t n_broadcasts = 0;
     // out
     ant_counters counters{};
@@ -46,6 +49,11 @@ struct fetch_command {
 struct csr_fetch_unit_config {
     uint32_t broadcast_width = 4;   // F
     bool row_bounded_vectors = true;
+    // Independent broadcast streams the array consumes per job kind: 1 under planar
+    // mapping (one broadcast bus), one per PE under channel mapping. The range calculator
+    // serves that many streams in parallel (up to its unit count).
+    uint32_t planar_streams = 1;
+    uint32_t channel_streams = 64;
 };
 
 class csr_fetch_unit : public sc_core::sc_module {
@@ -69,8 +77,14 @@ private:
     csr_fetch_unit_config config_;
     sc_core::sc_time clock_;
     blob_buffer stationary_bytes_;
-    std::vector<blob_buffer> broadcast_bytes_;
+    std::vector<blob_buffer> broadcast_bytes_;  // one streaming read per pass
     std::vector<csr_plane> broadcast_planes_;
+    // A dense plane seen as CSR with every element stored: one index pattern per shape.
+    struct dense_pattern {
+        std::vector<uint32_t> row_ptr;
+        std::vector<uint16_t> col_idx;
+        csr_plane view(unsigned char* values, uint32_t rows, uint32_t cols);
+    } stationary_pattern_, broadcast_pattern_;
     std::vector<ant_vector> vectors_;
     std::vector<ant_window> windows_;
     std::vector<ant_broadcast_job> jobs_;

@@ -1,5 +1,7 @@
 #include "index_range_calculator.h"
 
+#include <algorithm>
+
 #include "command_extension.h"
 
 namespace ant {
@@ -29,8 +31,9 @@ void index_range_calculator::b_transport(tlm::tlm_generic_payload& trans, sc_cor
     }
     vectors_ += req->count;
     ++batches_;
-    const uint64_t cycles =
-        config_.latency_cycles + (req->count + config_.vectors_per_cycle - 1) / config_.vectors_per_cycle;
+    // One broadcast stream keeps one unit busy; several streams spread over the units.
+    const uint64_t rate = uint64_t(config_.vectors_per_cycle) * std::max(1u, std::min(config_.units, req->streams));
+    const uint64_t cycles = config_.latency_cycles + (req->count + rate - 1) / rate;
     delay += clock_ * double(cycles);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

@@ -21,10 +21,12 @@ struct range_request {
     const ant_vector* vectors = nullptr;
     uint32_t count = 0;
     ant_window* windows = nullptr;  // out: count entries
+    uint32_t streams = 1;           // independent vector streams the batch holds
 };
 
 struct index_range_calculator_config {
-    uint32_t vectors_per_cycle = 1;
+    uint32_t units = 64;              // calculators; ANT's is small enough for one per PE
+    uint32_t vectors_per_cycle = 1;   // per unit
     uint32_t latency_cycles = 2;
 };
 

@@ -40,10 +40,10 @@ std::vector<int64_t> layer_output_shape(const layer_job& job)
 }
 
 job_sequencer::job_sequencer(sc_core::sc_module_name name, const buffer_capacities& capacities,
-                             sc_core::sc_time clock_period)
+                             mapping_policy mapping, sc_core::sc_time clock_period)
     : sc_module(name), image_initiator("image_initiator"), kernel_initiator("kernel_initiator"),
       output_initiator("output_initiator"), fetch_initiator("fetch_initiator"),
-      pe_initiator("pe_initiator"), ppu_initiator("ppu_initiator"), capacities_(capacities),
+      pe_initiator("pe_initiator"), ppu_initiator("ppu_initiator"), capacities_(capacities), mapping_(mapping),
       clock_(clock_period)
 {
     SC_HAS_PROCESS(job_sequencer);
@@ -222,9 +222,12 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
 
         for (const pass_plan& pass : passes) {
             std::vector<std::pair<uint32_t, uint32_t>> pairs;
-            for (const auto& pr : pass.pairs)
-                if (slot[pr.second] >= 0)
-                    pairs.push_back(pr);
+            std::vector<uint32_t> lanes;  // a pair's position in the full pass, stable across passes
+            for (size_t i = 0; i < pass.pairs.size(); ++i)
+                if (slot[pass.pairs[i].second] >= 0) {
+                    pairs.push_back(pass.pairs[i]);
+                    lanes.push_back(uint32_t(i));
+                }
             if (pairs.empty())
                 continue;
             if (stationary_.plane_bytes(pass.stationary) > capacities_.image) {
@@ -255,10 +258,8 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 }
                 if (wanted != resident_broadcasts_) {
                     staging.resize(addr);
-                    for (size_t i = p0; i < p1; ++i) {
-                        csr_plane pl = broadcast_.plane(pairs[i].first);
-                        csr_blob_write(pl, staging.data() + planes[i - p0].address);
-                    }
+                    for (size_t i = p0; i < p1; ++i)
+                        broadcast_.write_plane(pairs[i].first, staging.data() + planes[i - p0].address);
                     if (transfer(kernel_initiator, tlm::TLM_WRITE_COMMAND, 0, staging.data(), addr, load) !=
                         tlm::TLM_OK_RESPONSE) {
                         failure_ = "kernel buffer rejected the broadcast planes";
@@ -270,8 +271,7 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 const uint64_t sbytes = stationary_.plane_bytes(pass.stationary);
                 if (resident_stationary_ != int64_t(pass.stationary)) {
                     staging.resize(sbytes);
-                    csr_plane pl = stationary_.plane(pass.stationary);
-                    csr_blob_write(pl, staging.data());
+                    stationary_.write_plane(pass.stationary, staging.data());
                     if (transfer(image_initiator, tlm::TLM_WRITE_COMMAND, 0, staging.data(), sbytes, load) !=
                         tlm::TLM_OK_RESPONSE) {
                         failure_ = "image buffer rejected the stationary plane";
@@ -294,11 +294,14 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 cmd.job_id = job_id_;
                 cmd.geometry = &job.geometry;
                 cmd.mode = job.mode;
+                cmd.dense_format = stationary_.dense_storage();
+                cmd.mapping = mapping_for(mapping_, g.op);
                 cmd.n_outputs = n_outputs_total;
                 cmd.stationary = buffer_plane{0, sbytes};
                 cmd.broadcasts = planes.data();
                 cmd.output_addresses = acc.data();
                 cmd.output_ids = ids.data();
+                cmd.lanes = lanes.data() + p0;
                 cmd.n_broadcasts = uint32_t(p1 - p0);
                 previous_pass_ = sc_core::SC_ZERO_TIME;
                 if (send_command(fetch_initiator, cmd, previous_pass_) != tlm::TLM_OK_RESPONSE) {

@@ -21,6 +21,7 @@
 #include "common/statistics.h"
 #include "csr_blob.h"
 #include "layer_job.h"
+#include "pe_array.h"
 
 namespace ant {
 
@@ -38,7 +39,7 @@ public:
     tlm_utils::simple_initiator_socket<job_sequencer> ppu_initiator;
 
     job_sequencer(sc_core::sc_module_name name, const buffer_capacities& capacities,
-                  sc_core::sc_time clock_period);
+                  mapping_policy mapping, sc_core::sc_time clock_period);
 
     // Queues a job; `done` is notified when it finishes (job->ok tells how).
     void submit(layer_job* job);
@@ -57,6 +58,7 @@ private:
                        const std::vector<pass_plan>& passes);
 
     buffer_capacities capacities_;
+    mapping_policy mapping_;
     sc_core::sc_time clock_;
     tlm_utils::tlm_quantumkeeper qk_;
     std::deque<layer_job*> queue_;

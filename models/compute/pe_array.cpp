@@ -23,10 +23,28 @@ void add(ant_counters& into, const ant_counters& c)
 }
 }  // namespace
 
-pe_array::pe_array(sc_core::sc_module_name name, const ant_array_params& params,
+ant_mapping mapping_for(mapping_policy policy, ant_op op)
+{
+    switch (policy) {
+    case mapping_policy::channel: return ANT_MAPPING_CHANNEL;
+    case mapping_policy::hybrid: return op == ANT_OP_BW ? ANT_MAPPING_CHANNEL : ANT_MAPPING_PLANAR;
+    default: return ANT_MAPPING_PLANAR;
+    }
+}
+
+const char* mapping_policy_name(mapping_policy policy)
+{
+    switch (policy) {
+    case mapping_policy::channel: return "channel";
+    case mapping_policy::hybrid: return "hybrid";
+    default: return "planar";
+    }
+}
+
+pe_array::pe_array(sc_core::sc_module_name name, const ant_array_params& params, mapping_policy policy,
                    sc_core::sc_time clock_period)
     : sc_module(name), pass_target("pass_target"), accumulator_initiator("accumulator_initiator"),
-      params_(params), clock_(clock_period)
+      params_(params), policy_(policy), clock_(clock_period)
 {
     pass_target.register_b_transport(this, &pe_array::b_transport);
     accumulator_initiator.register_invalidate_direct_mem_ptr(this, &pe_array::invalidate_direct_mem_ptr);
@@ -57,7 +75,9 @@ bool pe_array::run_pass(pe_pass& pass, sc_core::sc_time& delay)
     const ant_geometry& g = *pass.geometry;
     if (array_ == nullptr || array_job_ != pass.job_id) {
         ant_array_destroy(array_);
-        array_ = ant_array_create(&params_, &g, pass.n_outputs);
+        ant_array_params job_params = params_;
+        job_params.mapping = mapping_for(policy_, g.op);
+        array_ = ant_array_create(&job_params, &g, pass.n_outputs);
         array_job_ = pass.job_id;
         if (array_ == nullptr) {
             SC_REPORT_ERROR(msg_type, "cannot build the PE array for this job (bad parameters or no memory)");

@@ -39,13 +39,21 @@ struct pe_psum_report {
     uint64_t exported_psums = 0;  // out: cumulative over the job
 };
 
+// Which mapping each operation uses; hybrid keeps SCNN's planar tiling for the forward and
+// backward-data convolutions and spreads the backward-weight plane pairs over the PEs,
+// where the "kernel" is a whole gradient plane.
+enum class mapping_policy { planar, channel, hybrid };
+
+ant_mapping mapping_for(mapping_policy policy, ant_op op);
+const char* mapping_policy_name(mapping_policy policy);
+
 class pe_array : public sc_core::sc_module {
 public:
     // Passes come from the fetch unit, partial-sum reports from the sequencer.
     tlm_utils::multi_passthrough_target_socket<pe_array> pass_target;
     tlm_utils::simple_initiator_socket<pe_array> accumulator_initiator;
 
-    pe_array(sc_core::sc_module_name name, const ant_array_params& params,
+    pe_array(sc_core::sc_module_name name, const ant_array_params& params, mapping_policy policy,
              sc_core::sc_time clock_period);
     ~pe_array() override;
 
@@ -60,6 +68,7 @@ private:
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
     ant_array_params params_;
+    mapping_policy policy_;
     sc_core::sc_time clock_;
     ant_array* array_ = nullptr;
     uint32_t array_job_ = UINT32_MAX;

@@ -58,7 +58,8 @@ void sram_buffer::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_
         write_accesses_ += accesses;
         high_water_ = std::max(high_water_, addr + len);
     }
-    delay += clock_ * double(config_.latency_cycles + accesses);
+    const uint64_t cycles = (accesses + config_.banks - 1) / config_.banks;
+    delay += clock_ * double(config_.latency_cycles + cycles);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -95,6 +96,7 @@ statistics sram_buffer::stats() const
 {
     return {
         {"capacity_bytes", double(config_.capacity_bytes), "bytes", "configured capacity"},
+        {"banks", double(config_.banks), "banks", "banks a long transfer is striped over"},
         {"read_bytes", double(read_bytes_), "bytes", "bytes read through the TLM port"},
         {"write_bytes", double(write_bytes_), "bytes", "bytes written through the TLM port"},
         {"read_accesses", double(read_accesses_), "accesses", "port-width read accesses"},

@@ -16,7 +16,8 @@ namespace ant {
 
 struct sram_buffer_config {
     uint64_t capacity_bytes = 512 * 1024;
-    uint32_t width_bytes = 64;    // bytes per access (one access per cycle)
+    uint32_t width_bytes = 64;    // bytes per access (one access per cycle and bank)
+    uint32_t banks = 1;           // a long transfer is striped over all banks
     uint32_t latency_cycles = 2;  // first-access latency
 };
 

@@ -1,5 +1,6 @@
 #include "tensor.h"
 
+#include <cstring>
 #include <numeric>
 
 #include "csr_blob.h"
@@ -27,7 +28,7 @@ std::string dense_tensor::shape_string() const
 
 csr_tensor::csr_tensor(const float* dense, uint32_t planes, uint32_t rows, uint32_t cols,
                        bool keep_zeros)
-    : planes_(planes), rows_(rows), cols_(cols), entry_offset_(planes + 1, 0),
+    : planes_(planes), rows_(rows), cols_(cols), dense_(keep_zeros), entry_offset_(planes + 1, 0),
       row_ptr_(size_t(planes) * (rows + 1), 0)
 {
     const size_t plane_size = size_t(rows) * cols;
@@ -65,7 +66,16 @@ csr_plane csr_tensor::plane(uint32_t p)
 
 uint64_t csr_tensor::plane_bytes(uint32_t p) const
 {
-    return csr_blob_bytes(rows_, nnz(p));
+    return dense_ ? uint64_t(rows_) * cols_ * 4 : csr_blob_bytes(rows_, nnz(p));
+}
+
+void csr_tensor::write_plane(uint32_t p, unsigned char* dst)
+{
+    csr_plane view = plane(p);
+    if (dense_)
+        std::memcpy(dst, view.val, size_t(rows_) * cols_ * 4);  // every element is stored
+    else
+        csr_blob_write(view, dst);
 }
 
 }  // namespace ant

@@ -27,7 +27,8 @@ class csr_tensor {
 public:
     csr_tensor() = default;
     // Compresses `planes` consecutive row-major planes of rows x cols floats. When
-    // keep_zeros is set every element is stored (the view a dense array has).
+    // keep_zeros is set every element is stored (the view a dense array has), and the
+    // plane's stored form is plain dense values rather than the CSR blob.
     csr_tensor(const float* dense, uint32_t planes, uint32_t rows, uint32_t cols,
                bool keep_zeros = false);
 
@@ -40,11 +41,18 @@ public:
     // A view of one plane (pointers into this tensor; valid while it lives).
     csr_plane plane(uint32_t p);
 
-    // Bytes the plane occupies in a buffer or DRAM (the csr_blob layout).
+    bool dense_storage() const { return dense_; }
+
+    // Bytes the plane occupies in a buffer or DRAM: the csr_blob layout, or rows x cols
+    // floats for dense storage.
     uint64_t plane_bytes(uint32_t p) const;
+
+    // Writes the plane's stored form (plane_bytes(p) bytes) to dst.
+    void write_plane(uint32_t p, unsigned char* dst);
 
 private:
     uint32_t planes_ = 0, rows_ = 0, cols_ = 0;
+    bool dense_ = false;
     std::vector<uint64_t> entry_offset_;  // planes + 1
     std::vector<uint32_t> row_ptr_;       // planes * (rows + 1), relative to the plane
     std::vector<uint16_t> col_idx_;

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace ant {
 
@@ -13,5 +15,9 @@ public:
 };
 
 void write_file_atomically(const std::string& path, const std::string& contents);
+
+// All or nothing: every file is written to its temporary name first; only when all of them
+// succeeded are they renamed into place.
+void write_files_atomically(const std::vector<std::pair<std::string, std::string>>& files);
 
 }  // namespace ant

@@ -13,7 +13,7 @@
 namespace ant {
 
 struct job_summary {
-    std::string op, mode;
+    std::string op, mode, mapping;
     uint64_t cycles = 0;
     uint64_t compute_cycles = 0;
     uint64_t stall_cycles = 0;

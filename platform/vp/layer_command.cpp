@@ -171,9 +171,10 @@ int layer_command(int argc, char** argv)
     }
     const job_summary s = summarize(job, sim.accelerator());
     try {
-        save_npy(o.out, out);
+        std::vector<std::pair<std::string, std::string>> files = {{o.out, npy_bytes(out)}};
         if (!o.stats.empty())
-            write_file_atomically(o.stats, stats_document(s, job, sim.accelerator(), wall).dump(2) + "\n");
+            files.emplace_back(o.stats, stats_document(s, job, sim.accelerator(), wall).dump(2) + "\n");
+        write_files_atomically(files);
     } catch (const file_error& e) {
         throw usage_error(e.what());
     }

@@ -29,7 +29,6 @@ void usage()
 
 int sc_main(int argc, char** argv)
 {
-    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
     // Quiet the kernel's banner and the deprecation chatter; our output is the product.
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
@@ -62,4 +61,12 @@ int sc_main(int argc, char** argv)
         std::cerr << "ant-vp: error: " << e.what() << "\n";
         return ant::exit_job_failed;
     }
+}
+
+// Our own entry point, so the kernel's copyright banner can be turned off before the
+// kernel prints it; the tool's output is the product's.
+int main(int argc, char** argv)
+{
+    setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+    return sc_core::sc_elab_and_sim(argc, argv);
 }

@@ -78,6 +78,19 @@ dense_tensor load_npy(const std::string& path)
             throw npy_error(path + ": bad shape entry '" + item + "'");
         }
     }
+    // Check the shape against the bytes actually present before allocating anything.
+    const std::streampos data_start = in.tellg();
+    in.seekg(0, std::ios::end);
+    const uint64_t available = uint64_t(in.tellg() - data_start);
+    in.seekg(data_start);
+    uint64_t elements = 1;
+    for (int64_t d : dims) {
+        if (d != 0 && elements > available / uint64_t(d))
+            throw npy_error(path + ": shape " + shape + " needs more data than the file holds");
+        elements *= uint64_t(d);
+    }
+    if (elements * sizeof(float) > available)
+        throw npy_error(path + ": data shorter than its shape (" + shape + ") needs");
     dense_tensor t(dims);
     const std::streamsize bytes = std::streamsize(t.elements() * sizeof(float));
     if (!in.read(reinterpret_cast<char*>(t.data.data()), bytes))
@@ -85,7 +98,9 @@ dense_tensor load_npy(const std::string& path)
     return t;
 }
 
-void save_npy(const std::string& path, const dense_tensor& t)
+void save_npy(const std::string& path, const dense_tensor& t) { write_file_atomically(path, npy_bytes(t)); }
+
+std::string npy_bytes(const dense_tensor& t)
 {
     std::string shape = "(";
     for (size_t i = 0; i < t.shape.size(); ++i)
@@ -101,7 +116,7 @@ void save_npy(const std::string& path, const dense_tensor& t)
     bytes.push_back(char(header.size() >> 8));
     bytes += header;
     bytes.append(reinterpret_cast<const char*>(t.data.data()), t.data.size() * sizeof(float));
-    write_file_atomically(path, bytes);
+    return bytes;
 }
 
 }  // namespace ant

@@ -21,4 +21,7 @@ dense_tensor load_npy(const std::string& path);
 // half-written array behind.
 void save_npy(const std::string& path, const dense_tensor& tensor);
 
+// The file's bytes, for callers that commit several files together.
+std::string npy_bytes(const dense_tensor& tensor);
+
 }  // namespace ant

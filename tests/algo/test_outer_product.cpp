@@ -48,7 +48,7 @@ std::vector<float> random_dense(std::mt19937& rng, size_t n, double density)
 
 ant_array_params params(uint32_t pe_rows, uint32_t pe_cols, uint32_t f, uint32_t i)
 {
-    return ant_array_params{pe_rows, pe_cols, f, i, 2 * f * i, 8, 1, 1};
+    return ant_array_params{pe_rows, pe_cols, f, i, 2 * f * i, 8, 1, 1, ANT_MAPPING_PLANAR};
 }
 
 struct run_result {
@@ -71,7 +71,7 @@ run_result run_pair(const ant_geometry& g, const ant_array_params& prm, ant_mode
         ant_index_window(&g, vecs[v].row0, vecs[v].row1, vecs[v].col0, vecs[v].col1, &wins[v]);
     run_result res;
     res.out.assign(size_t(g.output[0]) * g.output[1], 0.0f);
-    ant_broadcast_job job{&b.p, vecs.data(), uint32_t(vecs.size()), wins.data(), res.out.data(), 0};
+    ant_broadcast_job job{&b.p, vecs.data(), uint32_t(vecs.size()), wins.data(), res.out.data(), 0, 0};
     ant_array* a = ant_array_create(&prm, &g, 1);
     BOOST_REQUIRE(a != nullptr);
     ant_array_run(a, mode, &s.p, &job, 1, &res.ctr);
@@ -157,7 +157,8 @@ BOOST_AUTO_TEST_CASE(every_mode_matches_the_dense_reference_and_never_drops_a_va
         auto b = random_dense(rng, size_t(g.broadcast[0]) * g.broadcast[1], 0.1 + (rng() % 90) / 100.0);
         const auto expected = reference(g, s, b);
         const uint64_t valid_pairs = count_valid_pairs(g, s, b);
-        const auto prm = params(1 + rng() % 4, 1 + rng() % 4, 1 + rng() % 4, 1 + rng() % 4);
+        auto prm = params(1 + rng() % 4, 1 + rng() % 4, 1 + rng() % 4, 1 + rng() % 4);
+        prm.mapping = (rng() & 1) ? ANT_MAPPING_CHANNEL : ANT_MAPPING_PLANAR;
         const bool row_bounded = rng() & 1;
         ant_counters by_mode[4];
         for (ant_mode mode : {ANT_MODE_DENSE, ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL}) {
