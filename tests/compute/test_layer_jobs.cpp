@@ -1,0 +1,248 @@
+// Layer jobs through the whole SystemC model (sequencer, fetch unit, range calculator, PE
+// array, post-processing unit, buffers) against the dense reference. SystemC elaborates
+// once per process, so one accelerator serves every test case of this executable; the
+// build compiles this file twice, once with a small-buffer channel-mapped configuration
+// (ANT_TEST_SMALL_BUFFERS) that forces output grouping and kernel-buffer chunking.
+#define BOOST_TEST_MODULE layer_jobs
+#include <boost/test/included/unit_test.hpp>
+
+#include <cmath>
+#include <memory>
+#include <random>
+
+#include "../reference/dense_reference.h"
+#include "ant_accelerator.h"
+
+namespace {
+
+using namespace ant;
+
+accelerator_config test_config()
+{
+    accelerator_config c;
+#ifdef ANT_TEST_SMALL_BUFFERS
+    c.mapping = mapping_policy::channel;
+    c.array.pe_rows = 2;
+    c.array.pe_cols = 3;
+    c.accumulator_buffer.capacity_bytes = 1024;  // a few output planes at a time
+    c.kernel_buffer.capacity_bytes = 1024;       // a few broadcast planes per pass
+#else
+    c.array.pe_rows = 3;  // tiles that do not divide the planes evenly
+    c.array.pe_cols = 2;
+#endif
+    return c;
+}
+
+ant_accelerator& accelerator()
+{
+    static std::unique_ptr<ant_accelerator> acc;
+    if (!acc) {
+        sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
+        acc = std::make_unique<ant_accelerator>("ant", test_config());
+    }
+    return *acc;
+}
+
+void run(layer_job& job)
+{
+    accelerator().reset_stats();
+    job.ok = false;
+    accelerator().submit(&job);
+    sc_core::sc_start();
+    BOOST_REQUIRE_MESSAGE(job.ok, "job failed: " << job.error);
+}
+
+dense_tensor random_tensor(std::mt19937& rng, std::vector<int64_t> shape, double density)
+{
+    dense_tensor t(std::move(shape));
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    for (float& x : t.data)
+        if (u(rng) < density)
+            x = (u(rng) < 0.5f ? -1.0f : 1.0f) * (0.5f + u(rng));
+    return t;
+}
+
+struct case_data {
+    layer_job job;
+    dense_tensor a, b, out;
+    std::vector<float> expected;
+};
+
+// A random job of the given op with its reference result.
+std::unique_ptr<case_data> random_case(std::mt19937& rng, ant_op op)
+{
+    auto c = std::make_unique<case_data>();
+    layer_job& job = c->job;
+    char msg[256];
+    if (op == ANT_OP_SPMM) {
+        const int m = 1 + rng() % 12, k = 1 + rng() % 12, n = 1 + rng() % 12;
+        BOOST_REQUIRE(ant_geometry_spmm(&job.geometry, m, k, n, msg, sizeof msg) == 0);
+        c->a = random_tensor(rng, {m, k}, 0.4);
+        c->b = random_tensor(rng, {k, n}, 0.4);
+        c->expected = reference::matmul(m, k, n, c->a.data, c->b.data);
+    } else {
+        reference::conv_shape d{};
+        do {
+            d = reference::conv_shape{1 + int(rng() % 2), 1 + int(rng() % 3), 1 + int(rng() % 3),
+                                      1 + int(rng() % 12), 1 + int(rng() % 12), 1 + int(rng() % 4),
+                                      1 + int(rng() % 4), 1 + int(rng() % 3), 1 + int(rng() % 3),
+                                      int(rng() % 3), int(rng() % 3)};
+        } while (ant_geometry_conv(&job.geometry, op, d.h, d.w, d.r, d.s, d.stride_h, d.stride_w, d.pad_h,
+                                   d.pad_w, msg, sizeof msg) != 0);
+        job.n = uint32_t(d.n), job.c = uint32_t(d.c), job.k = uint32_t(d.k);
+        const dense_tensor act = random_tensor(rng, {d.n, d.c, d.h, d.w}, 0.3);
+        const dense_tensor wgt = random_tensor(rng, {d.k, d.c, d.r, d.s}, 0.5);
+        const dense_tensor grad = random_tensor(rng, {d.n, d.k, d.ho(), d.wo()}, 0.5);
+        if (op == ANT_OP_FW) {
+            c->a = act, c->b = wgt;
+            c->expected = reference::conv_forward(d, act.data, wgt.data);
+        } else if (op == ANT_OP_BD) {
+            c->a = grad, c->b = wgt;
+            c->expected = reference::conv_backward_data(d, grad.data, wgt.data);
+        } else {
+            c->a = act, c->b = grad;
+            c->expected = reference::conv_backward_weight(d, act.data, grad.data);
+        }
+    }
+    job.a = &c->a;
+    job.b = &c->b;
+    job.output = &c->out;
+    return c;
+}
+
+void check_close(const std::vector<float>& got, const std::vector<float>& expected)
+{
+    BOOST_REQUIRE_EQUAL(got.size(), expected.size());
+    for (size_t i = 0; i < got.size(); ++i)
+        BOOST_TEST(std::fabs(got[i] - expected[i]) <= 1e-4f * (1.0f + std::fabs(expected[i])),
+                   "element " << i << ": " << got[i] << " vs " << expected[i]);
+}
+
+double stat_of(const std::string& block, const std::string& name)
+{
+    for (const auto& [b, list] : accelerator().block_stats())
+        if (b == block)
+            for (const auto& s : list)
+                if (s.name == name)
+                    return s.value;
+    BOOST_FAIL("no statistic " << block << "." << name);
+    return 0;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(every_mode_matches_the_dense_reference_for_every_op_stride_and_padding)
+{
+    std::mt19937 rng(31);
+    for (int trial = 0; trial < 48; ++trial) {
+        const ant_op op = ant_op(trial % 4);
+        auto c = random_case(rng, op);
+        for (ant_mode mode : {ANT_MODE_DENSE, ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL}) {
+            BOOST_TEST_CONTEXT("trial " << trial << " " << ant_op_name(op) << " " << ant_mode_name(mode))
+            {
+                c->job.mode = mode;
+                run(c->job);
+                check_close(c->out.data, c->expected);
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_CASE(counters_add_up_and_ant_never_loses_a_valid_product)
+{
+    std::mt19937 rng(77);
+    for (int trial = 0; trial < 24; ++trial) {
+        auto c = random_case(rng, ant_op(trial % 4));
+        double issued[4], valid[4];
+        for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL}) {
+            c->job.mode = mode;
+            run(c->job);
+            issued[mode] = stat_of("pe_array", "products_issued");
+            valid[mode] = stat_of("pe_array", "products_valid");
+            BOOST_TEST(stat_of("pe_array", "products_rcp") == issued[mode] - valid[mode]);
+            BOOST_TEST(issued[mode] >= valid[mode]);
+            if (mode == ANT_MODE_SCNN)  // the closed form the sequencer reports matches
+                BOOST_TEST(double(c->job.scnn_products_issued) == issued[mode]);
+        }
+        BOOST_TEST(valid[ANT_MODE_ANT] == valid[ANT_MODE_SCNN]);
+        BOOST_TEST(valid[ANT_MODE_IDEAL] == valid[ANT_MODE_SCNN]);
+        BOOST_TEST(issued[ANT_MODE_IDEAL] == valid[ANT_MODE_IDEAL]);
+        BOOST_TEST(issued[ANT_MODE_ANT] - valid[ANT_MODE_ANT] <= issued[ANT_MODE_SCNN] - valid[ANT_MODE_SCNN]);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(same_inputs_give_identical_statistics_twice)
+{
+    std::mt19937 rng(5);
+    for (ant_op op : {ANT_OP_FW, ANT_OP_BW}) {
+        auto c = random_case(rng, op);
+        c->job.mode = ANT_MODE_ANT;
+        run(c->job);
+        const auto first = accelerator().block_stats();
+        const auto out = c->out.data;
+        const uint64_t cycles = c->job.cycles;
+        run(c->job);
+        const auto second = accelerator().block_stats();
+        BOOST_TEST(c->job.cycles == cycles);
+        BOOST_TEST(c->out.data == out, boost::test_tools::per_element());
+        BOOST_REQUIRE_EQUAL(first.size(), second.size());
+        for (size_t b = 0; b < first.size(); ++b)
+            for (size_t s = 0; s < first[b].second.size(); ++s)
+                BOOST_TEST(first[b].second[s].value == second[b].second[s].value,
+                           first[b].first << "." << first[b].second[s].name);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(relu_clears_negative_outputs_in_the_post_processing_unit)
+{
+    std::mt19937 rng(9);
+    auto c = random_case(rng, ANT_OP_FW);
+    c->job.relu = true;
+    c->job.mode = ANT_MODE_ANT;
+    run(c->job);
+    for (float& x : c->expected)
+        x = std::max(x, 0.0f);
+    check_close(c->out.data, c->expected);
+}
+
+BOOST_AUTO_TEST_CASE(an_output_plane_larger_than_the_accumulator_fails_the_job_cleanly)
+{
+    std::mt19937 rng(3);
+    case_data c;
+    char msg[256];
+    BOOST_REQUIRE(ant_geometry_spmm(&c.job.geometry, 600, 4, 600, msg, sizeof msg) == 0);
+    c.a = random_tensor(rng, {600, 4}, 0.5);
+    c.b = random_tensor(rng, {4, 600}, 0.5);
+    c.job.a = &c.a;
+    c.job.b = &c.b;
+    c.job.output = &c.out;
+    accelerator().submit(&c.job);
+    sc_core::sc_start();
+    BOOST_TEST(!c.job.ok);
+    BOOST_TEST(c.job.error.find("does not fit") != std::string::npos);
+}
+
+#ifdef ANT_TEST_SMALL_BUFFERS
+BOOST_AUTO_TEST_CASE(small_buffers_force_several_output_groups_without_changing_results)
+{
+    std::mt19937 rng(12);
+    auto c = random_case(rng, ANT_OP_FW);
+    // Enough output channels that their planes cannot all sit in a 1 KiB accumulator.
+    char msg[256];
+    reference::conv_shape d{1, 2, 8, 8, 8, 3, 3, 1, 1, 1, 1};
+    BOOST_REQUIRE(ant_geometry_conv(&c->job.geometry, ANT_OP_FW, 8, 8, 3, 3, 1, 1, 1, 1, msg, sizeof msg) == 0);
+    c->job.n = 1, c->job.c = 2, c->job.k = 8;
+    c->a = random_tensor(rng, {1, 2, 8, 8}, 0.5);
+    c->b = random_tensor(rng, {8, 2, 3, 3}, 0.5);
+    c->expected = reference::conv_forward(d, c->a.data, c->b.data);
+    c->job.mode = ANT_MODE_ANT;
+    run(c->job);
+    check_close(c->out.data, c->expected);
+    BOOST_TEST(stat_of("job_sequencer", "output_groups") > 1);
+    // Each group reloads the stationary planes: more loads than planes.
+    BOOST_TEST(stat_of("job_sequencer", "stationary_loads") > 2);
+}
+#endif
+
+// Boost.Test owns main(); the SystemC library still needs an sc_main symbol to link.
+int sc_main(int, char**) { return 0; }
