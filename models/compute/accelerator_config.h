@@ -28,13 +28,13 @@ struct accelerator_config {
     csr_fetch_unit_config fetch{};
     index_range_calculator_config ranges{};
     post_processing_unit_config ppu{};
-    // SCNN: 10 KB input and 10 KB output RAM per PE (64 PEs). The kernel buffer's size
-    // and its banking (one bank per PE, so that a channel-parallel mapping can feed every
-    // PE its own vector stream) are assumed.
-    sram_buffer_config image_buffer{64 * 10 * 1024, 64, 1, 2};
+    // SCNN: 10 KB input and 10 KB output RAM per PE (64 PEs), so every buffer is 64 banks,
+    // one per PE. The kernel buffer's size and its banking (so that a channel-parallel
+    // mapping can feed every PE its own vector stream) are assumed.
+    sram_buffer_config image_buffer{64 * 10 * 1024, 64, 64, 2};
     sram_buffer_config kernel_buffer{512 * 1024, 64, 64, 2};
-    sram_buffer_config accumulator_buffer{64 * 10 * 1024, 64, 1, 2};
-    sram_buffer_config output_buffer{64 * 10 * 1024, 64, 1, 2};
+    sram_buffer_config accumulator_buffer{64 * 10 * 1024, 64, 64, 2};
+    sram_buffer_config output_buffer{64 * 10 * 1024, 64, 64, 2};
 };
 
 void set_accelerator_key(accelerator_config& config, const std::string& key,

@@ -21,13 +21,13 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
       accumulator_buffer("accumulator_buffer", cfg.accumulator_buffer, clock_period),
       output_buffer("output_buffer", cfg.output_buffer, clock_period),
       ranges("index_range_calculator", cfg.ranges, clock_period),
-      array("pe_array", cfg.array, cfg.mapping, clock_period),
+      array("pe_array", cfg.array, clock_period),
       fetch("csr_fetch_unit", fetch_config(cfg), clock_period),
       ppu("post_processing_unit", cfg.ppu, clock_period),
       sequencer("job_sequencer",
                 buffer_capacities{cfg.image_buffer.capacity_bytes, cfg.kernel_buffer.capacity_bytes,
                                   cfg.accumulator_buffer.capacity_bytes, cfg.output_buffer.capacity_bytes},
-                cfg.mapping, clock_period)
+                clock_period)
 {
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg.quantum_ns, sc_core::SC_NS));
 

@@ -108,6 +108,7 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     pass.job_id = cmd.job_id;
     pass.geometry = cmd.geometry;
     pass.mode = cmd.mode;
+    pass.mapping = cmd.mapping;
     pass.n_outputs = cmd.n_outputs;
     pass.stationary = &stationary;
     pass.jobs = jobs_.data();

@@ -40,10 +40,10 @@ std::vector<int64_t> layer_output_shape(const layer_job& job)
 }
 
 job_sequencer::job_sequencer(sc_core::sc_module_name name, const buffer_capacities& capacities,
-                             mapping_policy mapping, sc_core::sc_time clock_period)
+                             sc_core::sc_time clock_period)
     : sc_module(name), image_initiator("image_initiator"), kernel_initiator("kernel_initiator"),
       output_initiator("output_initiator"), fetch_initiator("fetch_initiator"),
-      pe_initiator("pe_initiator"), ppu_initiator("ppu_initiator"), capacities_(capacities), mapping_(mapping),
+      pe_initiator("pe_initiator"), ppu_initiator("ppu_initiator"), capacities_(capacities),
       clock_(clock_period)
 {
     SC_HAS_PROCESS(job_sequencer);
@@ -295,7 +295,7 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 cmd.geometry = &job.geometry;
                 cmd.mode = job.mode;
                 cmd.dense_format = stationary_.dense_storage();
-                cmd.mapping = mapping_for(mapping_, g.op);
+                cmd.mapping = job.mapping;
                 cmd.n_outputs = n_outputs_total;
                 cmd.stationary = buffer_plane{0, sbytes};
                 cmd.broadcasts = planes.data();
@@ -321,11 +321,17 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
         send_command(pe_initiator, report, ignored);
         uint64_t merged = report.exported_psums - psums_reported_;
         psums_reported_ = report.exported_psums;
+        // Stream the group out in chunks whose worst-case compressed size fits the output
+        // buffer; each chunk is one drain and one read-back.
         sc_core::sc_time drain = sc_core::SC_ZERO_TIME;
-        std::vector<unsigned char> blob;
-        for (size_t i = g0; i < g1; ++i) {
+        const uint64_t worst_blob = csr_blob_bytes(out_rows, uint64_t(out_rows) * out_cols);
+        const size_t chunk = size_t(std::max<uint64_t>(1, capacities_.output / worst_blob));
+        std::vector<uint32_t> words;
+        for (size_t c0 = g0; c0 < g1; c0 += chunk) {
+            const size_t c1 = std::min(g1, c0 + chunk);
             drain_command d;
-            d.accumulator_address = uint64_t(i - g0) * out_plane_bytes;
+            d.accumulator_address = uint64_t(c0 - g0) * out_plane_bytes;
+            d.planes = uint32_t(c1 - c0);
             d.rows = out_rows;
             d.cols = out_cols;
             d.relu = job.relu;
@@ -334,20 +340,22 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
             d.output_address = 0;
             d.output_capacity = capacities_.output;
             if (send_command(ppu_initiator, d, drain) != tlm::TLM_OK_RESPONSE || d.overflow) {
-                failure_ = "the post-processing unit could not drain an output plane";
+                failure_ = "the post-processing unit could not drain the output planes";
                 return;
             }
-            blob.resize((d.output_bytes + 3) / 4 * 4);
-            if (transfer(output_initiator, tlm::TLM_READ_COMMAND, 0, blob.data(), d.output_bytes, drain) !=
+            words.resize(size_t((d.output_bytes + 3) / 4));
+            unsigned char* bytes = reinterpret_cast<unsigned char*>(words.data());
+            if (transfer(output_initiator, tlm::TLM_READ_COMMAND, 0, bytes, d.output_bytes, drain) !=
                 tlm::TLM_OK_RESPONSE) {
                 failure_ = "output buffer read failed";
                 return;
             }
-            blob_buffer aligned;
-            unsigned char* bytes = aligned.reserve(d.output_bytes);
-            std::copy(blob.begin(), blob.begin() + long(d.output_bytes), bytes);
-            csr_plane p = csr_blob_view(bytes, out_rows, out_cols);
-            csr_to_dense(&p, job.output->data.data() + size_t(outputs[i]) * out_rows * out_cols);
+            uint64_t at = 0;
+            for (size_t i = c0; i < c1; ++i) {
+                csr_plane p = csr_blob_view(bytes + at, out_rows, out_cols);
+                csr_to_dense(&p, job.output->data.data() + size_t(outputs[i]) * out_rows * out_cols);
+                at += csr_blob_bytes(out_rows, csr_nnz(&p));
+            }
         }
         drain_cycles_ += uint64_t(drain / clock_);
         qk_.inc(drain);

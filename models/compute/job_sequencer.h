@@ -39,7 +39,7 @@ public:
     tlm_utils::simple_initiator_socket<job_sequencer> ppu_initiator;
 
     job_sequencer(sc_core::sc_module_name name, const buffer_capacities& capacities,
-                  mapping_policy mapping, sc_core::sc_time clock_period);
+                  sc_core::sc_time clock_period);
 
     // Queues a job; `done` is notified when it finishes (job->ok tells how).
     void submit(layer_job* job);
@@ -58,7 +58,6 @@ private:
                        const std::vector<pass_plan>& passes);
 
     buffer_capacities capacities_;
-    mapping_policy mapping_;
     sc_core::sc_time clock_;
     tlm_utils::tlm_quantumkeeper qk_;
     std::deque<layer_job*> queue_;

@@ -21,6 +21,9 @@ struct layer_job {
     ant_geometry geometry{};
     uint32_t n = 1, c = 1, k = 1;  // batch, input channels, output channels (1 for spmm)
     ant_mode mode = ANT_MODE_ANT;
+    // How the plane pairs are spread over the PEs: a scheduling choice made per job (the
+    // configuration's pe_array.mapping policy gives the default, see mapping_for()).
+    ant_mapping mapping = ANT_MAPPING_PLANAR;
     bool relu = false;
     const dense_tensor* a = nullptr;
     const dense_tensor* b = nullptr;

@@ -41,10 +41,9 @@ const char* mapping_policy_name(mapping_policy policy)
     }
 }
 
-pe_array::pe_array(sc_core::sc_module_name name, const ant_array_params& params, mapping_policy policy,
-                   sc_core::sc_time clock_period)
+pe_array::pe_array(sc_core::sc_module_name name, const ant_array_params& params, sc_core::sc_time clock_period)
     : sc_module(name), pass_target("pass_target"), accumulator_initiator("accumulator_initiator"),
-      params_(params), policy_(policy), clock_(clock_period)
+      params_(params), clock_(clock_period)
 {
     pass_target.register_b_transport(this, &pe_array::b_transport);
     accumulator_initiator.register_invalidate_direct_mem_ptr(this, &pe_array::invalidate_direct_mem_ptr);
@@ -76,7 +75,7 @@ bool pe_array::run_pass(pe_pass& pass, sc_core::sc_time& delay)
     if (array_ == nullptr || array_job_ != pass.job_id) {
         ant_array_destroy(array_);
         ant_array_params job_params = params_;
-        job_params.mapping = mapping_for(policy_, g.op);
+        job_params.mapping = pass.mapping;
         array_ = ant_array_create(&job_params, &g, pass.n_outputs);
         array_job_ = pass.job_id;
         if (array_ == nullptr) {

@@ -23,6 +23,7 @@ struct pe_pass {
     uint32_t job_id = 0;
     const ant_geometry* geometry = nullptr;
     ant_mode mode = ANT_MODE_ANT;
+    ant_mapping mapping = ANT_MAPPING_PLANAR;
     uint32_t n_outputs = 0;           // output planes of the job (partial-sum accounting)
     const csr_plane* stationary = nullptr;
     ant_broadcast_job* jobs = nullptr;  // output pointers are filled in by the PE array
@@ -53,8 +54,7 @@ public:
     tlm_utils::multi_passthrough_target_socket<pe_array> pass_target;
     tlm_utils::simple_initiator_socket<pe_array> accumulator_initiator;
 
-    pe_array(sc_core::sc_module_name name, const ant_array_params& params, mapping_policy policy,
-             sc_core::sc_time clock_period);
+    pe_array(sc_core::sc_module_name name, const ant_array_params& params, sc_core::sc_time clock_period);
     ~pe_array() override;
 
     const ant_array_params& params() const { return params_; }
@@ -68,7 +68,6 @@ private:
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
     ant_array_params params_;
-    mapping_policy policy_;
     sc_core::sc_time clock_;
     ant_array* array_ = nullptr;
     uint32_t array_job_ = UINT32_MAX;

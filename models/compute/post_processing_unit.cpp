@@ -15,13 +15,14 @@ post_processing_unit::post_processing_unit(sc_core::sc_module_name name,
 
 bool post_processing_unit::drain(drain_command& cmd, sc_core::sc_time& delay)
 {
-    const uint64_t elements = uint64_t(cmd.rows) * cmd.cols;
+    const uint64_t plane_elements = uint64_t(cmd.rows) * cmd.cols;
+    const uint64_t elements = plane_elements * cmd.planes;
     plane_.resize(elements);
     if (transfer(accumulator_initiator, tlm::TLM_READ_COMMAND, cmd.accumulator_address,
                  plane_.data(), elements * 4, delay) != tlm::TLM_OK_RESPONSE)
         return false;
     // The accumulators are cleared as they are read out (read-clear port), ready for the
-    // next output plane: no separate write traffic.
+    // next output planes: no separate write traffic.
     {
         std::vector<float> zeros(elements, 0.0f);
         tlm::tlm_generic_payload clear;
@@ -32,39 +33,46 @@ bool post_processing_unit::drain(drain_command& cmd, sc_core::sc_time& delay)
         clear.set_streaming_width(unsigned(elements * 4));
         accumulator_initiator->transport_dbg(clear);
     }
-    row_ptr_.assign(cmd.rows + 1, 0);
-    col_idx_.clear();
-    val_.clear();
-    for (uint32_t r = 0; r < cmd.rows; ++r) {
-        for (uint32_t c = 0; c < cmd.cols; ++c) {
-            float x = plane_[size_t(r) * cmd.cols + c];
-            if (cmd.relu && x < 0.0f) {
-                x = 0.0f;
-                ++relu_zeroed_;
+    std::vector<unsigned char> out;
+    cmd.nnz = 0;
+    for (uint32_t p = 0; p < cmd.planes; ++p) {
+        const float* src = plane_.data() + p * plane_elements;
+        row_ptr_.assign(cmd.rows + 1, 0);
+        col_idx_.clear();
+        val_.clear();
+        for (uint32_t r = 0; r < cmd.rows; ++r) {
+            for (uint32_t c = 0; c < cmd.cols; ++c) {
+                float x = src[size_t(r) * cmd.cols + c];
+                if (cmd.relu && x < 0.0f) {
+                    x = 0.0f;
+                    ++relu_zeroed_;
+                }
+                if (x != 0.0f) {
+                    col_idx_.push_back(uint16_t(c));
+                    val_.push_back(x);
+                }
             }
-            if (x != 0.0f) {
-                col_idx_.push_back(uint16_t(c));
-                val_.push_back(x);
-            }
+            row_ptr_[r + 1] = uint32_t(val_.size());
         }
-        row_ptr_[r + 1] = uint32_t(val_.size());
+        const uint64_t bytes = csr_blob_bytes(cmd.rows, val_.size());
+        const size_t at = out.size();
+        out.resize(at + bytes);
+        csr_plane plane{cmd.rows, cmd.cols, uint32_t(val_.size()), row_ptr_.data(), col_idx_.data(), val_.data()};
+        csr_blob_write(plane, out.data() + at);
+        cmd.nnz += val_.size();
     }
-    cmd.nnz = uint32_t(val_.size());
-    cmd.output_bytes = csr_blob_bytes(cmd.rows, cmd.nnz);
+    cmd.output_bytes = out.size();
     if (cmd.output_bytes > cmd.output_capacity) {
         cmd.overflow = true;
         return true;
     }
-    csr_plane p{cmd.rows, cmd.cols, cmd.nnz, row_ptr_.data(), col_idx_.data(), val_.data()};
-    unsigned char* blob = blob_.reserve(cmd.output_bytes);
-    csr_blob_write(p, blob);
-    if (transfer(output_initiator, tlm::TLM_WRITE_COMMAND, cmd.output_address, blob,
+    if (transfer(output_initiator, tlm::TLM_WRITE_COMMAND, cmd.output_address, out.data(),
                  cmd.output_bytes, delay) != tlm::TLM_OK_RESPONSE)
         return false;
     const uint64_t cycles = (elements + cmd.merged_psums + config_.lanes - 1) / config_.lanes;
     delay += clock_ * double(cycles);
     cycles_ += cycles;
-    ++planes_;
+    planes_ += cmd.planes;
     elements_ += elements;
     nnz_out_ += cmd.nnz;
     return true;
@@ -73,7 +81,7 @@ bool post_processing_unit::drain(drain_command& cmd, sc_core::sc_time& delay)
 void post_processing_unit::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 {
     drain_command* cmd = command_extension<drain_command>::of(trans);
-    const bool ok = cmd && cmd->rows > 0 && cmd->cols > 0 && drain(*cmd, delay);
+    const bool ok = cmd && cmd->rows > 0 && cmd->cols > 0 && cmd->planes > 0 && drain(*cmd, delay);
     trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_COMMAND_ERROR_RESPONSE);
 }
 

@@ -16,17 +16,20 @@
 
 namespace ant {
 
+// Drains `planes` consecutive dense fp32 planes of the accumulator buffer in one stream and
+// writes their CSR blobs back to back into the output buffer.
 struct drain_command {
-    uint64_t accumulator_address = 0;  // dense fp32 plane
+    uint64_t accumulator_address = 0;  // first plane
+    uint32_t planes = 1;
     uint32_t rows = 0, cols = 0;
     bool relu = false;
     uint64_t merged_psums = 0;         // partial sums from other PEs to merge first
-    uint64_t output_address = 0;       // where the CSR blob goes in the output buffer
+    uint64_t output_address = 0;       // where the first CSR blob goes in the output buffer
     uint64_t output_capacity = 0;      // bytes available there
     // out
-    uint32_t nnz = 0;
-    uint64_t output_bytes = 0;
-    bool overflow = false;             // the compressed plane did not fit
+    uint64_t nnz = 0;
+    uint64_t output_bytes = 0;         // all blobs
+    bool overflow = false;             // the compressed planes did not fit
 };
 
 struct post_processing_unit_config {

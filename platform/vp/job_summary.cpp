@@ -21,7 +21,7 @@ job_summary summarize(const layer_job& job, const ant_accelerator& acc)
     job_summary s;
     s.op = ant_op_name(job.geometry.op);
     s.mode = ant_mode_name(job.mode);
-    s.mapping = ant_mapping_name(mapping_for(acc.config.mapping, job.geometry.op));
+    s.mapping = ant_mapping_name(job.mapping);
     s.cycles = job.cycles;
     s.compute_cycles = uint64_t(stat(acc, "pe_array", "compute_cycles"));
     s.stall_cycles = s.cycles > s.compute_cycles ? s.cycles - s.compute_cycles : 0;
@@ -90,8 +90,7 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
                   {"output", {g.output[0], g.output[1]}},
                   {"stride", {g.stride[0], g.stride[1]}},
                   {"pad", {g.pad[0], g.pad[1]}},
-                  {"mapping", s.mapping},
-                  {"mapping_policy", mapping_policy_name(acc.config.mapping)}};
+                  {"mapping", s.mapping}};
     doc["config"] = to_json(acc.config);
     json blocks = json::object();
     for (const auto& [block, list] : acc.block_stats()) {

@@ -157,6 +157,7 @@ int layer_command(int argc, char** argv)
     job.mode = modes.at(o.mode);
     job.relu = o.relu;
     shape_job(job, o, a, b);
+    job.mapping = mapping_for(config.mapping, job.geometry.op);
     job.a = &a;
     job.b = &b;
     job.output = &out;

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -47,73 +48,40 @@ bool outputs_match(const dense_tensor& x, const dense_tensor& ref)
     return true;
 }
 
-}  // namespace
-
-int resnet18_comparison(int argc, char** argv)
-{
+struct workload {
     int batch = 1;
     double weight_density = 0.1, act_density = 0.1, grad_density = 0.5;
     uint64_t seed = 1;
-    std::string config_file;
-    std::vector<std::string> overrides;
-    po::options_description desc("ant-vp [resnet18]: ResNet-18 layers in all four modes");
-    desc.add_options()
-        ("help,h", "show this help")
-        ("batch", po::value(&batch), "batch size N (default 1)")
-        ("weight-density", po::value(&weight_density), "fraction of non-zero weights (default 0.1)")
-        ("act-density", po::value(&act_density), "fraction of non-zero activations (default 0.1)")
-        ("grad-density", po::value(&grad_density), "fraction of non-zero output gradients (default 0.5)")
-        ("seed", po::value(&seed), "random seed (default 1)")
-        ("config", po::value(&config_file), "configuration JSON file")
-        ("set", po::value(&overrides)->composing(), "key=value configuration override (repeatable)");
-    po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        if (vm.count("help")) {
-            std::cout << desc << "\n";
-            return exit_ok;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw usage_error(e.what());
-    }
-    for (double d : {weight_density, act_density, grad_density})
-        if (!(d > 0.0 && d <= 1.0))
-            throw usage_error("densities must be in (0, 1]");
-    if (batch < 1 || batch > 256)
-        throw usage_error("--batch must be in 1..256");
-    accelerator_config config;
-    apply_config(config, config_file, overrides);
-    simulation sim(config);
-    const bool progress = isatty(STDERR_FILENO);
-    const auto t0 = std::chrono::steady_clock::now();
+};
 
-    std::printf("ANT virtual platform: ResNet-18 (CIFAR-10 shapes), batch %d, weight density %.2f, "
-                "activation density %.2f, gradient density %.2f, seed %llu\n",
-                batch, weight_density, act_density, grad_density, (unsigned long long)seed);
-    std::printf("array: %ux%u PEs x %ux%u multipliers, %u banks, FIFO %u, mapping planar, %.2f GHz\n\n",
-                config.array.pe_rows, config.array.pe_cols, config.array.f, config.array.i,
-                config.array.banks, config.array.fifo_depth, config.clock_ghz);
+struct table_totals {
+    int jobs = 0, failures = 0, mismatches = 0;
+};
+
+// Runs every layer and op in all four modes under one mapping and prints its table.
+table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, bool progress,
+                       std::chrono::steady_clock::time_point t0)
+{
+    table_totals t;
+    std::printf("mapping: %s\n", ant_mapping_name(mapping));
     std::printf("%-8s %-3s %12s %12s %12s %12s %7s %7s %9s %8s %8s %s\n", "layer", "op", "dense cyc",
                 "scnn cyc", "ant cyc", "ideal cyc", "RCP scn", "RCP ant", "anticip.", "ant/scn", "idl/scn",
                 "outputs");
     double log_speedup = 0.0, log_ideal = 0.0;
     uint64_t total[4] = {0, 0, 0, 0}, rcp_scnn = 0, rcp_avoided = 0;
-    int jobs = 0, mismatches = 0, failures = 0;
     const size_t total_jobs = std::size(layers) * 3;
     for (size_t li = 0; li < std::size(layers); ++li) {
         const conv_layer& L = layers[li];
         const int ho = (L.h + 2 - 3) / L.stride + 1;
-        const uint64_t s = seed * 1000 + li * 10;
-        const dense_tensor act = random_sparse({batch, L.c, L.h, L.h}, act_density, s + 1);
-        const dense_tensor wgt = random_sparse({L.k, L.c, 3, 3}, weight_density, s + 2);
-        const dense_tensor grad = random_sparse({batch, L.k, ho, ho}, grad_density, s + 3);
+        const uint64_t s = w.seed * 1000 + li * 10;
+        const dense_tensor act = random_sparse({w.batch, L.c, L.h, L.h}, w.act_density, s + 1);
+        const dense_tensor wgt = random_sparse({L.k, L.c, 3, 3}, w.weight_density, s + 2);
+        const dense_tensor grad = random_sparse({w.batch, L.k, ho, ho}, w.grad_density, s + 3);
         for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW}) {
             if (progress) {
                 const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                const double eta = jobs ? el / jobs * double(total_jobs - size_t(jobs)) : 0.0;
-                std::fprintf(stderr, "\r[%d/%zu] %s %s  elapsed %.0fs  eta %.0fs   ", jobs + 1, total_jobs,
-                             L.name, ant_op_name(op), el, eta);
+                std::fprintf(stderr, "\r[%s %d/%zu] %s %s  elapsed %.0fs   ", ant_mapping_name(mapping), t.jobs + 1,
+                             total_jobs, L.name, ant_op_name(op), el);
             }
             job_summary sum[4];
             dense_tensor out[4];
@@ -123,7 +91,8 @@ int resnet18_comparison(int argc, char** argv)
                 char msg[256];
                 ant_geometry_conv(&job.geometry, op, L.h, L.h, 3, 3, L.stride, L.stride, 1, 1, msg, sizeof msg);
                 job.mode = mode;
-                job.n = uint32_t(batch);
+                job.mapping = mapping;
+                job.n = uint32_t(w.batch);
                 job.c = uint32_t(L.c);
                 job.k = uint32_t(L.k);
                 job.a = op == ANT_OP_BD ? &grad : &act;
@@ -139,15 +108,15 @@ int resnet18_comparison(int argc, char** argv)
                 sum[mode] = summarize(job, sim.accelerator());
                 total[mode] += sum[mode].cycles;
             }
-            ++jobs;
+            ++t.jobs;
             if (!ok) {
-                ++failures;
+                ++t.failures;
                 continue;
             }
             bool agree = true;
             for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL})
                 agree = agree && outputs_match(out[mode], out[ANT_MODE_DENSE]);
-            mismatches += !agree;
+            t.mismatches += !agree;
             const double sp = double(sum[ANT_MODE_SCNN].cycles) / double(sum[ANT_MODE_ANT].cycles);
             const double spi = double(sum[ANT_MODE_SCNN].cycles) / double(sum[ANT_MODE_IDEAL].cycles);
             log_speedup += std::log(sp);
@@ -164,19 +133,89 @@ int resnet18_comparison(int argc, char** argv)
     }
     if (progress)
         std::fprintf(stderr, "\r%70s\r", "");
-    const int measured = jobs - failures;
-    std::printf("\ntotal cycles: dense %llu, scnn %llu, ant %llu, ideal %llu\n", (unsigned long long)total[0],
+    const int measured = t.jobs - t.failures;
+    std::printf("total cycles: dense %llu, scnn %llu, ant %llu, ideal %llu\n", (unsigned long long)total[0],
                 (unsigned long long)total[1], (unsigned long long)total[2], (unsigned long long)total[3]);
     if (measured > 0)
-        std::printf("geomean speedup over scnn: ant %.2fx, ideal %.2fx; RCPs anticipated by ant: %.1f%%; "
-                    "total-time speedup ant %.2fx\n",
+        std::printf("geomean speedup over scnn: ant %.2fx, ideal %.2fx; total-time speedup: ant %.2fx; "
+                    "RCPs anticipated by ant: %.1f%%\n\n",
                     std::exp(log_speedup / measured), std::exp(log_ideal / measured),
-                    rcp_scnn ? 100.0 * double(rcp_avoided) / double(rcp_scnn) : 0.0,
-                    double(total[1]) / double(total[2]));
+                    double(total[1]) / double(total[2]),
+                    rcp_scnn ? 100.0 * double(rcp_avoided) / double(rcp_scnn) : 0.0);
+    return t;
+}
+
+}  // namespace
+
+int resnet18_comparison(int argc, char** argv)
+{
+    workload w;
+    std::string config_file, mappings = "planar,channel";
+    std::vector<std::string> overrides;
+    po::options_description desc("ant-vp [resnet18]: ResNet-18 layers in all four modes");
+    desc.add_options()
+        ("help,h", "show this help")
+        ("batch", po::value(&w.batch), "batch size N (default 1)")
+        ("weight-density", po::value(&w.weight_density), "fraction of non-zero weights (default 0.1)")
+        ("act-density", po::value(&w.act_density), "fraction of non-zero activations (default 0.1)")
+        ("grad-density", po::value(&w.grad_density), "fraction of non-zero output gradients (default 0.5)")
+        ("seed", po::value(&w.seed), "random seed (default 1)")
+        ("mappings", po::value(&mappings), "comma-separated mappings to compare: planar, channel (default both)")
+        ("config", po::value(&config_file), "configuration JSON file")
+        ("set", po::value(&overrides)->composing(), "key=value configuration override (repeatable)");
+    po::variables_map vm;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\n";
+            return exit_ok;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw usage_error(e.what());
+    }
+    for (double d : {w.weight_density, w.act_density, w.grad_density})
+        if (!(d > 0.0 && d <= 1.0))
+            throw usage_error("densities must be in (0, 1]");
+    if (w.batch < 1 || w.batch > 256)
+        throw usage_error("--batch must be in 1..256");
+    std::vector<ant_mapping> selected;
+    std::stringstream list(mappings);
+    for (std::string item; std::getline(list, item, ',');) {
+        if (item == "planar")
+            selected.push_back(ANT_MAPPING_PLANAR);
+        else if (item == "channel")
+            selected.push_back(ANT_MAPPING_CHANNEL);
+        else
+            throw usage_error("--mappings: '" + item + "' is not planar or channel");
+    }
+    if (selected.empty())
+        throw usage_error("--mappings needs at least one of planar, channel");
+    accelerator_config config;
+    apply_config(config, config_file, overrides);
+    simulation sim(config);
+    const bool progress = isatty(STDERR_FILENO);
+    const auto t0 = std::chrono::steady_clock::now();
+
+    std::printf("ANT virtual platform: ResNet-18 (CIFAR-10 shapes, 3x3 convolutions, padding 1), batch %d, "
+                "weight density %.2f, activation density %.2f, gradient density %.2f, seed %llu\n",
+                w.batch, w.weight_density, w.act_density, w.grad_density, (unsigned long long)w.seed);
+    std::printf("array: %ux%u PEs x %ux%u multipliers, %u banks, FIFO %u, %.2f GHz; cycles are accelerator "
+                "cycles per job\n\n",
+                config.array.pe_rows, config.array.pe_cols, config.array.f, config.array.i, config.array.banks,
+                config.array.fifo_depth, config.clock_ghz);
+    table_totals all;
+    for (ant_mapping m : selected) {
+        const table_totals t = run_table(sim, w, m, progress, t0);
+        all.jobs += t.jobs;
+        all.failures += t.failures;
+        all.mismatches += t.mismatches;
+    }
+    const int measured = all.jobs - all.failures;
     std::printf("outputs of scnn/ant/ideal equal the dense array's in %d of %d jobs; wall %.1f s\n",
-                measured - mismatches, measured,
+                measured - all.mismatches, measured,
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-    return failures || mismatches ? exit_job_failed : exit_ok;
+    return all.failures || all.mismatches ? exit_job_failed : exit_ok;
 }
 
 }  // namespace ant

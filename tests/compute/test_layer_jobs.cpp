@@ -107,6 +107,7 @@ std::unique_ptr<case_data> random_case(std::mt19937& rng, ant_op op)
     job.a = &c->a;
     job.b = &c->b;
     job.output = &c->out;
+    job.mapping = mapping_for(test_config().mapping, op);
     return c;
 }
 
