@@ -56,6 +56,16 @@ struct ant_array {
     uint32_t sv_max;
 
     uint64_t *valid_pe; /* n_pe: valid products of the plane (dense / ideal) */
+
+    /* Per stationary plane: entries of row r with column < c, so that a row's column
+     * window is two loads instead of a binary search (only when the table is small). */
+    uint32_t *prefix;  /* rows * (cols + 1), or NULL */
+    const csr_plane *prefix_of;
+
+    /* Per vector: each member's coordinates, value and exact window, shared by all PEs. */
+    int32_t *member_row, *member_col;
+    float *member_val;
+    ant_window *member_win;
     uint64_t *load;     /* n_pe: channel mapping, cycles assigned in the current pass */
 };
 
@@ -68,6 +78,63 @@ static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static int32_t align_up(int32_t lo, int32_t step, int32_t from)
 {
     return from <= lo ? lo : lo + (from - lo + step - 1) / step * step;
+}
+
+static void build_prefix(ant_array *a, const csr_plane *s)
+{
+    a->prefix_of = s;
+    if (!a->prefix)
+        return;
+    const uint32_t width = s->cols + 1;
+    for (uint32_t r = 0; r < s->rows; ++r) {
+        uint32_t *row = a->prefix + (size_t)r * width;
+        uint32_t e = s->row_ptr[r];
+        const uint32_t end = s->row_ptr[r + 1];
+        for (uint32_t c = 0; c < width; ++c) {
+            while (e < end && s->col_idx[e] < c)
+                ++e;
+            row[c] = e - s->row_ptr[r];
+        }
+    }
+}
+
+/* Entries [*first, *last) of row r with column in [lo, hi] (lo <= hi, both in the plane). */
+static inline void row_window(const ant_array *a, const csr_plane *s, int32_t r, int32_t lo, int32_t hi,
+                              uint32_t *first, uint32_t *last)
+{
+    if (a->prefix) {
+        const uint32_t *row = a->prefix + (size_t)r * (s->cols + 1);
+        *first = s->row_ptr[r] + row[lo];
+        *last = s->row_ptr[r] + row[hi + 1];
+    } else {
+        csr_row_window(s, (uint32_t)r, (uint32_t)lo, (uint32_t)hi, first, last);
+    }
+}
+
+/* Output index along one axis for a pair already known to be valid (exact windows). */
+static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32_t s)
+{
+    switch (g->op) {
+    case ANT_OP_FW: return (s + g->pad[axis] - b) / g->stride[axis];
+    case ANT_OP_BD: return s * g->stride[axis] + b - g->pad[axis];
+    case ANT_OP_BW: return s - b * g->stride[axis] + g->pad[axis];
+    default: return axis == ANT_ROW ? b : s; /* SPMM: row from A's row, column from B's */
+    }
+}
+
+/* Unpacks a vector's members and their exact windows once for all PEs. */
+static void load_members(ant_array *a, const csr_plane *b, const ant_vector *v)
+{
+    int32_t br = v->row0;
+    for (uint32_t k = 0; k < v->count; ++k) {
+        const uint32_t e = v->first + k;
+        while (b->row_ptr[br + 1] <= e)
+            ++br;
+        a->member_row[k] = br;
+        a->member_col[k] = b->col_idx[e];
+        a->member_val[k] = b->val[e];
+        ant_index_window(&a->g, br, br, b->col_idx[e], b->col_idx[e], &a->member_win[k]);
+    }
 }
 
 ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *g,
@@ -113,7 +180,14 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->hist_max = calloc(a->sv_max, sizeof(uint16_t));
     a->valid_pe = calloc(a->n_pe, sizeof(uint64_t));
     a->load = calloc(a->n_pe, sizeof(uint64_t));
-    if (!a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
+    const size_t prefix_entries = rows * ((size_t)g->stationary[ANT_COL] + 1);
+    if (prefix_entries <= ((size_t)1 << 22))
+        a->prefix = malloc(sizeof(uint32_t) * prefix_entries);
+    a->member_row = malloc(sizeof(int32_t) * p->f);
+    a->member_col = malloc(sizeof(int32_t) * p->f);
+    a->member_val = malloc(sizeof(float) * p->f);
+    a->member_win = malloc(sizeof(ant_window) * p->f);
+    if (!a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
         !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
         !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe) {
         ant_array_destroy(a);
@@ -144,6 +218,11 @@ void ant_array_destroy(ant_array *a)
     free(a->hist_max);
     free(a->valid_pe);
     free(a->load);
+    free(a->prefix);
+    free(a->member_row);
+    free(a->member_col);
+    free(a->member_val);
+    free(a->member_win);
     free(a);
 }
 
@@ -201,7 +280,7 @@ static uint32_t fetch_window(ant_array *a, const csr_plane *s, const ant_window 
     const int32_t rhi = min32(w->rows.hi, t->r1 - 1);
     for (int32_t r = align_up(w->rows.lo, w->rows.step, t->r0); r <= rhi; r += w->rows.step) {
         uint32_t f, l;
-        csr_row_window(s, (uint32_t)r, (uint32_t)clo, (uint32_t)chi, &f, &l);
+        row_window(a, s, r, clo, chi, &f, &l);
         first[r - t->r0] = f;
         base[r - t->r0] = m;
         m += l - f;
@@ -219,21 +298,18 @@ static uint64_t multiply_valid(ant_array *a, ant_mode mode, const csr_plane *s,
 {
     const ant_geometry *g = &a->g;
     const ant_tile *t = &a->tiling.tiles[j];
-    const csr_plane *b = job->plane;
     const int32_t out_w = g->output[ANT_COL];
+    const uint32_t out_size = (uint32_t)(g->output[ANT_ROW] * out_w);
     const uint32_t banks = a->p.banks, width = a->p.i;
     const uint32_t pe_col = j % a->tiling.pe_cols;
     const size_t win_off = (size_t)j * (size_t)a->tiling.tile_h;
-    int32_t br = v->row0;
+    float *out = job->output;
     uint64_t count = 0;
 
-    for (uint32_t e = v->first; e < v->first + v->count; ++e) {
-        while (b->row_ptr[br + 1] <= e)
-            ++br;
-        const int32_t bc = b->col_idx[e];
-        const float wv = b->val[e];
-        ant_window ew;
-        ant_index_window(g, br, br, bc, bc, &ew);
+    for (uint32_t k = 0; k < v->count; ++k) {
+        const int32_t br = a->member_row[k], bc = a->member_col[k];
+        const float wv = a->member_val[k];
+        const ant_window ew = a->member_win[k];
         const int32_t clo = align_up(ew.cols.lo, ew.cols.step, t->c0);
         const int32_t chi = min32(ew.cols.hi, t->c1 - 1);
         const int32_t rhi = min32(ew.rows.hi, t->r1 - 1);
@@ -241,7 +317,9 @@ static uint64_t multiply_valid(ant_array *a, ant_mode mode, const csr_plane *s,
             continue;
         for (int32_t r = align_up(ew.rows.lo, ew.rows.step, t->r0); r <= rhi; r += ew.rows.step) {
             uint32_t f, l;
-            csr_row_window(s, (uint32_t)r, (uint32_t)clo, (uint32_t)chi, &f, &l);
+            row_window(a, s, r, clo, chi, &f, &l);
+            if (f == l)
+                continue;
             uint32_t stream0, entry0;
             if (mode == ANT_MODE_ANT) {
                 stream0 = a->win_base[win_off + (size_t)(r - t->r0)];
@@ -250,15 +328,15 @@ static uint64_t multiply_valid(ant_array *a, ant_mode mode, const csr_plane *s,
                 stream0 = a->tile_row_base[(size_t)r * a->tiling.pe_cols + pe_col];
                 entry0 = a->tile_row_first[(size_t)r * a->tiling.pe_cols + pe_col];
             }
+            const int32_t row_base = axis_out(g, ANT_ROW, br, r) * out_w;
             for (uint32_t se = f; se < l; ++se) {
                 const int32_t sc = s->col_idx[se];
-                int32_t orow, ocol;
                 if (ew.cols.step > 1 && (sc - ew.cols.lo) % ew.cols.step != 0)
                     continue;
-                if (!ant_output_coord(g, br, bc, r, sc, &orow, &ocol))
-                    continue; /* cannot happen with exact windows; kept as a guard */
-                const uint32_t out_idx = (uint32_t)(orow * out_w + ocol);
-                job->output[out_idx] += wv * s->val[se];
+                const uint32_t out_idx = (uint32_t)(row_base + axis_out(g, ANT_COL, bc, sc));
+                if (out_idx >= out_size)
+                    continue; /* cannot happen with exact windows; guards the output plane */
+                out[out_idx] += wv * s->val[se];
                 ++count;
                 const uint32_t sv = (stream0 + (se - entry0)) / width;
                 const uint16_t h = ++a->hist[(size_t)sv * banks + out_idx % banks];
@@ -314,50 +392,66 @@ static void run_outer_product(ant_array *a, ant_mode mode, const csr_plane *s,
     const int queue_all = mode == ANT_MODE_SCNN || !a->p.skip_before_fifo;
     uint64_t plane_end = 0;
     index_tiles(a, s);
+    build_prefix(a, s);
     reset_pipeline(a);
+    uint32_t non_empty = 0;
+    for (uint32_t j = 0; j < a->n_pe; ++j)
+        non_empty += a->tile_nnz[j] > 0;
     for (uint32_t jb = 0; jb < n_jobs; ++jb) {
         const ant_broadcast_job *job = &jobs[jb];
         for (uint32_t vi = 0; vi < job->n_vectors; ++vi) {
             const ant_vector *v = &job->vectors[vi];
-            const ant_window *w = mode == ANT_MODE_ANT ? &job->windows[vi] : NULL;
-            uint32_t pr0 = 0, pr1 = tl->pe_rows - 1, pc0 = 0, pc1 = tl->pe_cols - 1;
-            uint32_t n_touched = 0;
-            if (w) {
-                if (ant_range_empty(w->rows) || ant_range_empty(w->cols))
+            const int ant = mode == ANT_MODE_ANT;
+            ant_window w;
+            if (ant) {
+                w = job->windows[vi];
+                if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
                     continue; /* anticipated: the vector is never fetched */
-                pr0 = (uint32_t)(w->rows.lo / tl->tile_h);
-                pr1 = (uint32_t)(w->rows.hi / tl->tile_h);
-                pc0 = (uint32_t)(w->cols.lo / tl->tile_w);
-                pc1 = (uint32_t)(w->cols.hi / tl->tile_w);
+            } else {
+                /* SCNN has no range hardware; the simulator still uses the window to know
+                 * which tiles can hold valid products, so that the others are counted,
+                 * not searched. */
+                ant_index_window(&a->g, v->row0, v->row1, v->col0, v->col1, &w);
             }
-            for (uint32_t j = 0; j < a->n_pe; ++j) {
-                const uint32_t pr = j / tl->pe_cols, pc = j % tl->pe_cols;
-                const int in_window = pr >= pr0 && pr <= pr1 && pc >= pc0 && pc <= pc1;
-                uint32_t m = 0;
-                a->work[j] = 0;
-                if (a->tile_nnz[j] == 0)
-                    continue;
-                if (in_window)
-                    m = w ? fetch_window(a, s, w, j, ctr) : a->tile_nnz[j];
-                if (m == 0) {
-                    ++ctr->pe_vector_skips;
-                    if (queue_all)
-                        a->touched[n_touched++] = j;
-                    continue;
+            const int any = !ant_range_empty(w.rows) && !ant_range_empty(w.cols);
+            const uint32_t pr0 = any ? (uint32_t)(w.rows.lo / tl->tile_h) : 1, pr1 = any ? (uint32_t)(w.rows.hi / tl->tile_h) : 0;
+            const uint32_t pc0 = any ? (uint32_t)(w.cols.lo / tl->tile_w) : 1, pc1 = any ? (uint32_t)(w.cols.hi / tl->tile_w) : 0;
+            uint32_t n_touched = 0, issued = 0;
+            load_members(a, job->plane, v);
+            /* Every PE queues the vector (SCNN, or ANT skipping at the FIFO head), or only
+             * those whose tile meets the window (ANT skipping before the FIFO). */
+            const uint32_t r_first = queue_all ? 0 : pr0, r_last = queue_all ? tl->pe_rows - 1 : pr1;
+            const uint32_t c_first = queue_all ? 0 : pc0, c_last = queue_all ? tl->pe_cols - 1 : pc1;
+            for (uint32_t pr = r_first; pr <= r_last && pr < tl->pe_rows; ++pr) {
+                for (uint32_t pc = c_first; pc <= c_last && pc < tl->pe_cols; ++pc) {
+                    const uint32_t j = pr * tl->pe_cols + pc;
+                    const int in_window = pr >= pr0 && pr <= pr1 && pc >= pc0 && pc <= pc1;
+                    a->work[j] = 0;
+                    if (a->tile_nnz[j] == 0)
+                        continue;
+                    const uint32_t m = !ant ? a->tile_nnz[j] : in_window ? fetch_window(a, s, &w, j, ctr) : 0;
+                    if (m == 0) {
+                        if (queue_all)
+                            a->touched[n_touched++] = j;
+                        continue;
+                    }
+                    const uint32_t n_sv = (uint32_t)ceil_div_u64(m, a->p.i);
+                    uint64_t valid = 0, extra = 0;
+                    if (in_window)
+                        extra = multiply_valid(a, mode, s, job, v, j, n_sv, &valid);
+                    ctr->products_issued += (uint64_t)v->count * m;
+                    ctr->products_valid += valid;
+                    ctr->vector_pairs += n_sv;
+                    ctr->stationary_reads += m;
+                    ctr->bank_conflict_cycles += extra;
+                    if (valid)
+                        a->contributed[(size_t)job->output_id * a->n_tiles + j] = 1;
+                    a->work[j] = n_sv + extra;
+                    a->touched[n_touched++] = j;
+                    ++issued;
                 }
-                const uint32_t n_sv = (uint32_t)ceil_div_u64(m, a->p.i);
-                uint64_t valid = 0;
-                const uint64_t extra = multiply_valid(a, mode, s, job, v, j, n_sv, &valid);
-                ctr->products_issued += (uint64_t)v->count * m;
-                ctr->products_valid += valid;
-                ctr->vector_pairs += n_sv;
-                ctr->stationary_reads += m;
-                ctr->bank_conflict_cycles += extra;
-                if (valid)
-                    a->contributed[(size_t)job->output_id * a->n_tiles + j] = 1;
-                a->work[j] = n_sv + extra;
-                a->touched[n_touched++] = j;
             }
+            ctr->pe_vector_skips += non_empty - issued;
             ++ctr->broadcast_vectors;
             pipeline_step(a, n_touched, &plane_end);
         }
@@ -378,6 +472,7 @@ static void run_channel_parallel(ant_array *a, ant_mode mode, const csr_plane *s
                                  const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
 {
     index_tiles(a, s);
+    build_prefix(a, s);
     memset(a->load, 0, sizeof(uint64_t) * a->n_pe);
     const uint32_t nnz = a->tile_nnz[0];
     for (uint32_t jb = 0; jb < n_jobs; ++jb) {
@@ -399,6 +494,7 @@ static void run_channel_parallel(ant_array *a, ant_mode mode, const csr_plane *s
                 cycles += 1; /* the PE still reads the vector and finds nothing in range */
                 continue;
             }
+            load_members(a, job->plane, v);
             const uint32_t n_sv = (uint32_t)ceil_div_u64(m, a->p.i);
             uint64_t valid = 0;
             const uint64_t extra = multiply_valid(a, mode, s, job, v, 0, n_sv, &valid);
