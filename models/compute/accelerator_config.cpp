@@ -84,6 +84,10 @@ const std::map<std::string, key_entry>& table()
     static const std::map<std::string, key_entry> keys = {
         REAL_KEY("accelerator.clock_ghz", clock_ghz),
         REAL_KEY("sim.quantum_ns", quantum_ns),
+        U64_KEY("accelerator.dram_base", dram_base, 0, 0xFFFFFFFFu),
+        U64_KEY("accelerator.dram_size", dram_size, 4096, uint64_t(1) << 32),
+        U32_KEY("dma.burst_bytes", dma.burst_bytes, 4, 4096),
+        U32_KEY("dma.outstanding", dma.outstanding, 1, 1024),
         U32_KEY("pe_array.pe_rows", array.pe_rows, 1, 256),
         U32_KEY("pe_array.pe_cols", array.pe_cols, 1, 256),
         U32_KEY("pe_array.f", array.f, 1, 256),

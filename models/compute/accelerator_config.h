@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "csr_fetch_unit.h"
+#include "dma_engine.h"
 #include "index_range_calculator.h"
 #include "outer_product.h"
 #include "pe_array.h"
@@ -21,6 +22,10 @@ namespace ant {
 struct accelerator_config {
     double clock_ghz = 1.0;       // SCNN and ANT are evaluated at ~1 GHz
     double quantum_ns = 1000.0;   // temporal-decoupling quantum
+    // The DRAM window the accelerator may address (the platform's DRAM).
+    uint64_t dram_base = 0x80000000u;
+    uint64_t dram_size = uint64_t(1) << 30;
+    dma_engine_config dma{};
     // SCNN's PT-IS-CP-sparse organisation: 8x8 PEs, 4x4 multipliers, 2*F*I banks, a
     // 50-entry weight FIFO (Parashar et al., ISCA 2017).
     ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1, ANT_MAPPING_PLANAR};

@@ -21,12 +21,14 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
       accumulator_buffer("accumulator_buffer", cfg.accumulator_buffer, clock_period),
       output_buffer("output_buffer", cfg.output_buffer, clock_period),
       ranges("index_range_calculator", cfg.ranges, clock_period),
+      dma("dma_engine", cfg.dma, clock_period), dma_initiator(dma.dram_initiator),
       array("pe_array", cfg.array, clock_period),
       fetch("csr_fetch_unit", fetch_config(cfg), clock_period),
       ppu("post_processing_unit", cfg.ppu, clock_period),
       sequencer("job_sequencer",
-                buffer_capacities{cfg.image_buffer.capacity_bytes, cfg.kernel_buffer.capacity_bytes,
-                                  cfg.accumulator_buffer.capacity_bytes, cfg.output_buffer.capacity_bytes},
+                sequencer_limits{cfg.image_buffer.capacity_bytes, cfg.kernel_buffer.capacity_bytes,
+                                 cfg.accumulator_buffer.capacity_bytes, cfg.output_buffer.capacity_bytes, cfg.dram_base,
+                                 cfg.dram_size},
                 clock_period)
 {
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg.quantum_ns, sc_core::SC_NS));
@@ -39,9 +41,10 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
     array.accumulator_initiator.bind(accumulator_buffer.data_target);
     ppu.accumulator_initiator.bind(accumulator_buffer.data_target);
     ppu.output_initiator.bind(output_buffer.data_target);
-    sequencer.output_initiator.bind(output_buffer.data_target);
-    sequencer.image_initiator.bind(image_buffer.data_target);
-    sequencer.kernel_initiator.bind(kernel_buffer.data_target);
+    sequencer.dma_initiator.bind(dma.command_target);
+    dma.image_initiator.bind(image_buffer.data_target);
+    dma.kernel_initiator.bind(kernel_buffer.data_target);
+    dma.output_initiator.bind(output_buffer.data_target);
     fetch.image_initiator.bind(image_buffer.data_target);
     fetch.kernel_initiator.bind(kernel_buffer.data_target);
 }
@@ -52,6 +55,7 @@ std::vector<std::pair<std::string, statistics>> ant_accelerator::block_stats() c
         {"job_sequencer", sequencer.stats()},
         {"csr_fetch_unit", fetch.stats()},
         {"index_range_calculator", ranges.stats()},
+        {"dma_engine", dma.stats()},
         {"pe_array", array.stats()},
         {"post_processing_unit", ppu.stats()},
         {"image_buffer", image_buffer.stats()},
@@ -66,6 +70,7 @@ void ant_accelerator::reset_stats()
     sequencer.reset_stats();
     fetch.reset_stats();
     ranges.reset_stats();
+    dma.reset_stats();
     array.reset_stats();
     ppu.reset_stats();
     image_buffer.reset_stats();

@@ -1,11 +1,12 @@
 // The ANT accelerator's compute subsystem, wired: job sequencer, CSR fetch unit,
 // index-range calculator, PE array, post-processing unit and the four on-chip buffers.
 //
-//   job_sequencer --> image/kernel buffers        (operand loads)
+//   job_sequencer --> dma_engine --> DRAM (dma_initiator), image/kernel/output buffers
 //   job_sequencer --> csr_fetch_unit --> image/kernel buffers, index_range_calculator,
 //                                        pe_array --DMI--> accumulator buffer
 //   job_sequencer --> post_processing_unit --> accumulator buffer, output buffer
-//   job_sequencer --> output buffer               (read-back)
+// The DMA engine's DRAM port is the accelerator's only way out: bind dma_initiator to a
+// DRAM target or to the platform bus.
 #pragma once
 
 #include <string>
@@ -16,6 +17,7 @@
 
 #include "accelerator_config.h"
 #include "csr_fetch_unit.h"
+#include "dma_engine.h"
 #include "index_range_calculator.h"
 #include "job_sequencer.h"
 #include "pe_array.h"
@@ -29,6 +31,14 @@ public:
     ant_accelerator(sc_core::sc_module_name name, const accelerator_config& config);
 
     void submit(layer_job* job) { sequencer.submit(job); }
+    const sc_core::sc_event& done() const { return sequencer.done(); }
+
+    // Host access to DRAM through the DMA port (no time, no counters): place tensors, read
+    // results. Returns the bytes moved.
+    uint64_t debug_dram(bool write, uint64_t address, void* data, uint64_t bytes)
+    {
+        return dma.debug_access(write, address, data, bytes);
+    }
 
     // Every block's counters, by block name, in wiring order.
     std::vector<std::pair<std::string, statistics>> block_stats() const;
@@ -38,6 +48,8 @@ public:
     const sc_core::sc_time clock_period;
     sram_buffer image_buffer, kernel_buffer, accumulator_buffer, output_buffer;
     index_range_calculator ranges;
+    dma_engine dma;
+    tlm_utils::simple_initiator_socket<dma_engine>& dma_initiator;
     pe_array array;
     csr_fetch_unit fetch;
     post_processing_unit ppu;

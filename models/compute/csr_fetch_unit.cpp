@@ -17,7 +17,7 @@ csr_fetch_unit::csr_fetch_unit(sc_core::sc_module_name name, const csr_fetch_uni
     command_target.register_b_transport(this, &csr_fetch_unit::b_transport);
 }
 
-csr_plane csr_fetch_unit::dense_pattern::view(unsigned char* values, uint32_t rows, uint32_t cols)
+csr_plane csr_fetch_unit::dense_pattern::view(float* values, uint32_t rows, uint32_t cols)
 {
     if (row_ptr.size() != rows + 1 || col_idx.size() != size_t(rows) * cols) {
         row_ptr.resize(rows + 1);
@@ -27,7 +27,52 @@ csr_plane csr_fetch_unit::dense_pattern::view(unsigned char* values, uint32_t ro
         for (size_t e = 0; e < col_idx.size(); ++e)
             col_idx[e] = uint16_t(e % cols);
     }
-    return csr_plane{rows, cols, rows * cols, row_ptr.data(), col_idx.data(), reinterpret_cast<float*>(values)};
+    return csr_plane{rows, cols, rows * cols, row_ptr.data(), col_idx.data(), values};
+}
+
+bool csr_fetch_unit::view_plane(unsigned char* stored, uint64_t bytes, bool stored_dense, ant_mode mode,
+                                uint32_t rows, uint32_t cols, dense_pattern& pattern, converted_plane& scratch,
+                                csr_plane& view)
+{
+    const bool want_dense = mode == ANT_MODE_DENSE;
+    if (stored_dense) {
+        if (bytes != uint64_t(rows) * cols * 4)
+            return false;
+        float* values = reinterpret_cast<float*>(stored);
+        if (want_dense) {
+            view = pattern.view(values, rows, cols);
+            return true;
+        }
+        scratch.row_ptr.assign(rows + 1, 0);
+        scratch.col_idx.clear();
+        scratch.val.clear();
+        for (uint32_t r = 0; r < rows; ++r) {
+            for (uint32_t c = 0; c < cols; ++c)
+                if (values[size_t(r) * cols + c] != 0.0f) {
+                    scratch.col_idx.push_back(uint16_t(c));
+                    scratch.val.push_back(values[size_t(r) * cols + c]);
+                }
+            scratch.row_ptr[r + 1] = uint32_t(scratch.val.size());
+        }
+        view = csr_plane{rows, cols, uint32_t(scratch.val.size()), scratch.row_ptr.data(), scratch.col_idx.data(),
+                         scratch.val.data()};
+        return true;
+    }
+    // A CSR blob: its size must match its own row_ptr before anything else is trusted.
+    if (bytes < uint64_t(rows + 1) * 4)
+        return false;
+    const uint32_t nnz = reinterpret_cast<const uint32_t*>(stored)[rows];
+    if (csr_blob_bytes(rows, nnz) != bytes)
+        return false;
+    view = csr_blob_view(stored, rows, cols);
+    if (csr_validate(&view, nullptr, 0) != CSR_OK)
+        return false;
+    if (want_dense) {
+        scratch.val.assign(size_t(rows) * cols, 0.0f);
+        csr_to_dense(&view, scratch.val.data());
+        view = pattern.view(scratch.val.data(), rows, cols);
+    }
+    return true;
 }
 
 bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
@@ -44,8 +89,13 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
         return false;
     const uint32_t s_rows = uint32_t(g.stationary[ANT_ROW]), s_cols = uint32_t(g.stationary[ANT_COL]);
     const uint32_t b_rows = uint32_t(g.broadcast[ANT_ROW]), b_cols = uint32_t(g.broadcast[ANT_COL]);
-    csr_plane stationary = cmd.dense_format ? stationary_pattern_.view(sblob, s_rows, s_cols)
-                                            : csr_blob_view(sblob, s_rows, s_cols);
+    converted_.resize(std::max<size_t>(converted_.size(), cmd.n_broadcasts + 1));
+    csr_plane stationary{};
+    if (!view_plane(sblob, cmd.stationary.bytes, cmd.stationary_dense, cmd.mode, s_rows, s_cols,
+                    stationary_pattern_, converted_[cmd.n_broadcasts], stationary)) {
+        cmd.bad_tensor = true;
+        return false;
+    }
 
     // The sequencer lays a pass's broadcast planes out back to back: one streaming read.
     uint64_t span_end = cmd.n_broadcasts ? cmd.broadcasts[0].address : 0;
@@ -68,10 +118,25 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
             return false;
         for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
             unsigned char* at = blob + (cmd.broadcasts[b].address - base);
-            broadcast_planes_[b] = cmd.dense_format ? broadcast_pattern_.view(at, b_rows, b_cols)
-                                                    : csr_blob_view(at, b_rows, b_cols);
+            if (!view_plane(at, cmd.broadcasts[b].bytes, cmd.broadcast_dense, cmd.mode, b_rows, b_cols,
+                            broadcast_pattern_, converted_[b], broadcast_planes_[b])) {
+                cmd.bad_tensor = true;
+                return false;
+            }
         }
     }
+
+    // SCNN multiplies every non-zero pair of the tile: the reference count for RCP savings.
+    auto nonzeros = [](const csr_plane& p) {
+        uint64_t n = 0;
+        for (uint32_t e = 0; e < csr_nnz(&p); ++e)
+            n += p.val[e] != 0.0f;
+        return n;
+    };
+    uint64_t broadcast_nonzeros = 0;
+    for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
+        broadcast_nonzeros += nonzeros(broadcast_planes_[b]);
+    cmd.scnn_products = nonzeros(stationary) * broadcast_nonzeros;
 
     // Dense and ideal arrays do not move vectors; only the outer-product modes pack them.
     const bool packs = cmd.mode == ANT_MODE_SCNN || cmd.mode == ANT_MODE_ANT;

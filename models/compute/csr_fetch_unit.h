@@ -31,7 +31,8 @@ struct fetch_command {
     uint32_t job_id = 0;
     const ant_geometry* geometry = nullptr;
     ant_mode mode = ANT_MODE_ANT;
-    bool dense_format = false;  // planes stored as plain rows x cols floats (dense array)
+    bool stationary_dense = false;  // planes stored as plain rows x cols floats, not CSR blobs
+    bool broadcast_dense = false;
     ant_mapping mapping = ANT_MAPPING_PLANAR;
     uint32_t n_outputs = 0;
     buffer_plane stationary;                      // in the image buffer
@@ -42,6 +43,8 @@ struct fetch_command {
     uint32_t n_broadcasts = 0;
     // out
     ant_counters counters{};
+    bool bad_tensor = false;    // a CSR plane broke its invariants (the pass did not run)
+    uint64_t scnn_products = 0; // non-zero pairs an SCNN-like array would multiply in this pass
     uint64_t fetch_cycles = 0;  // buffer reads and range computation
     uint64_t array_cycles = 0;  // PE array
 };
@@ -83,8 +86,18 @@ private:
     struct dense_pattern {
         std::vector<uint32_t> row_ptr;
         std::vector<uint16_t> col_idx;
-        csr_plane view(unsigned char* values, uint32_t rows, uint32_t cols);
+        csr_plane view(float* values, uint32_t rows, uint32_t cols);
     } stationary_pattern_, broadcast_pattern_;
+    // Planes whose stored format is not the one the mode computes on (a dense array reading
+    // CSR, a sparse mode reading dense values) go through the fetch path's format converter.
+    struct converted_plane {
+        std::vector<uint32_t> row_ptr;
+        std::vector<uint16_t> col_idx;
+        std::vector<float> val;
+    };
+    std::vector<converted_plane> converted_;
+    bool view_plane(unsigned char* stored, uint64_t bytes, bool stored_dense, ant_mode mode, uint32_t rows,
+                    uint32_t cols, dense_pattern& pattern, converted_plane& scratch, csr_plane& view);
     std::vector<ant_vector> vectors_;
     std::vector<ant_window> windows_;
     std::vector<ant_broadcast_job> jobs_;

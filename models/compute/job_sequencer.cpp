@@ -13,38 +13,37 @@ namespace ant {
 namespace {
 const char* const msg_type = "ant/job_sequencer";
 
-uint64_t count_nonzeros(csr_tensor& t, uint32_t plane)
-{
-    csr_plane p = t.plane(plane);
-    uint64_t n = 0;
-    for (uint32_t e = 0; e < csr_nnz(&p); ++e)
-        n += p.val[e] != 0.0f;
-    return n;
-}
+// Thrown inside a job to end it with an error code; caught by execute().
+struct job_failure {
+    ant_error code;
+    std::string text;
+};
+
+uint64_t pad4(uint64_t bytes) { return (bytes + 3) / 4 * 4; }
 }  // namespace
+
+ant_mode mode_of(const ant_job_desc& d) { return ant_mode(d.mode); }
+ant_mapping mapping_of(const ant_job_desc& d) { return ant_mapping(d.mapping); }
 
 struct job_sequencer::pass_plan {
     uint32_t stationary = 0;
     std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (broadcast plane, output plane)
 };
 
-std::vector<int64_t> layer_output_shape(const layer_job& job)
+uint64_t job_sequencer::dram_tensor::nnz(uint32_t p) const
 {
-    const ant_geometry& g = job.geometry;
-    switch (g.op) {
-    case ANT_OP_FW: return {job.n, job.k, g.out[ANT_ROW], g.out[ANT_COL]};
-    case ANT_OP_BD: return {job.n, job.c, g.in[ANT_ROW], g.in[ANT_COL]};
-    case ANT_OP_BW: return {job.k, job.c, g.kernel[ANT_ROW], g.kernel[ANT_COL]};
-    default: return {g.m, g.n};
-    }
+    return dense() ? uint64_t(d.rows) * d.cols : offsets[p + 1] - offsets[p];
 }
 
-job_sequencer::job_sequencer(sc_core::sc_module_name name, const buffer_capacities& capacities,
+uint64_t job_sequencer::dram_tensor::plane_bytes(uint32_t p) const
+{
+    return dense() ? uint64_t(d.rows) * d.cols * 4 : csr_blob_bytes(d.rows, nnz(p));
+}
+
+job_sequencer::job_sequencer(sc_core::sc_module_name name, const sequencer_limits& limits,
                              sc_core::sc_time clock_period)
-    : sc_module(name), image_initiator("image_initiator"), kernel_initiator("kernel_initiator"),
-      output_initiator("output_initiator"), fetch_initiator("fetch_initiator"),
-      pe_initiator("pe_initiator"), ppu_initiator("ppu_initiator"), capacities_(capacities),
-      clock_(clock_period)
+    : sc_module(name), dma_initiator("dma_initiator"), fetch_initiator("fetch_initiator"),
+      pe_initiator("pe_initiator"), ppu_initiator("ppu_initiator"), limits_(limits), clock_(clock_period)
 {
     SC_HAS_PROCESS(job_sequencer);
     SC_THREAD(run);
@@ -70,138 +69,294 @@ void job_sequencer::run()
     }
 }
 
-bool job_sequencer::check_operands(layer_job& job)
+void job_sequencer::fail(ant_error code, const std::string& text) { throw job_failure{code, text}; }
+
+void job_sequencer::check_range(uint64_t address, uint64_t bytes, uint32_t align, const char* what)
 {
-    const ant_geometry& g = job.geometry;
-    const size_t s_planes = g.op == ANT_OP_BD ? size_t(job.n) * job.k
-                          : g.op == ANT_OP_SPMM ? 1 : size_t(job.n) * job.c;
-    const size_t b_planes = g.op == ANT_OP_BW ? size_t(job.n) * job.k
-                          : g.op == ANT_OP_SPMM ? 1 : size_t(job.k) * job.c;
-    const dense_tensor* s = g.op == ANT_OP_SPMM ? job.b : job.a;
-    const dense_tensor* b = g.op == ANT_OP_SPMM ? job.a : job.b;
-    const size_t s_plane = size_t(g.stationary[ANT_ROW]) * size_t(g.stationary[ANT_COL]);
-    const size_t b_plane = size_t(g.broadcast[ANT_ROW]) * size_t(g.broadcast[ANT_COL]);
-    if (!s || !b || !job.output) {
-        job.error = "job lacks an operand or an output tensor";
-        return false;
+    if (address % align != 0)
+        fail(ANT_ERR_MISALIGNED, std::string(what) + " address is not " + std::to_string(align) + "-byte aligned");
+    if (address < limits_.dram_base || address - limits_.dram_base > limits_.dram_size ||
+        bytes > limits_.dram_size - (address - limits_.dram_base))
+        fail(ANT_ERR_ADDRESS, std::string(what) + " lies outside DRAM");
+}
+
+// Checks a tensor's arrays and reads its plane table.
+void job_sequencer::read_tensor(dram_tensor& t, const char* what)
+{
+    const ant_tensor_desc& d = t.d;
+    t.offsets.clear();
+    if (d.format == ANT_FORMAT_DENSE) {
+        check_range(d.values, uint64_t(d.planes) * d.rows * d.cols * 4, 4, what);
+        return;
     }
-    if (s->data.size() != s_planes * s_plane || b->data.size() != b_planes * b_plane) {
-        job.error = "operand sizes do not match the job's dimensions";
-        return false;
+    check_range(d.offsets, uint64_t(d.planes + 1) * 4, 4, what);
+    check_range(d.row_ptr, uint64_t(d.planes) * (d.rows + 1) * 4, 4, what);
+    t.offsets.resize(d.planes + 1);
+    dma_segment seg{d.offsets, uint64_t(d.planes + 1) * 4, 0};
+    dma_command cmd;
+    cmd.local = reinterpret_cast<unsigned char*>(t.offsets.data());
+    cmd.buffer_bytes = seg.bytes;
+    cmd.segments = &seg;
+    cmd.n_segments = 1;
+    cmd.tensor_kind = dma_metadata;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
+        fail(ANT_ERR_BUS, std::string("reading the plane table of ") + what + " failed");
+    qk_.inc(delay);
+    if (t.offsets[0] != 0)
+        fail(ANT_ERR_BAD_TENSOR, std::string(what) + ": the plane table does not start at 0");
+    for (uint32_t p = 0; p < d.planes; ++p)
+        if (t.offsets[p + 1] < t.offsets[p] || t.offsets[p + 1] - t.offsets[p] > uint64_t(d.rows) * d.cols)
+            fail(ANT_ERR_BAD_TENSOR, std::string(what) + ": plane " + std::to_string(p) + " has a bad entry count");
+    check_range(d.col_idx, uint64_t(t.offsets[d.planes]) * 2, 2, what);
+    check_range(d.values, uint64_t(t.offsets[d.planes]) * 4, 4, what);
+}
+
+void job_sequencer::check_descriptor(layer_job& job)
+{
+    const ant_job_desc& d = job.desc;
+    if (d.op > ANT_OP_CODE_SPMM)
+        fail(ANT_ERR_BAD_OP, "unknown operation code " + std::to_string(d.op));
+    if (d.mode > ANT_MODE_CODE_IDEAL || d.mapping > ANT_MAPPING_CODE_CHANNEL)
+        fail(ANT_ERR_BAD_MODE, "unknown mode or mapping code");
+    for (const ant_tensor_desc* t : {&d.a, &d.b, &d.out})
+        if (t->format != ANT_FORMAT_CSR && t->format != ANT_FORMAT_DENSE)
+            fail(ANT_ERR_BAD_FORMAT, "unknown tensor format " + std::to_string(t->format));
+    const uint32_t limit = 65535;
+    for (const ant_tensor_desc* t : {&d.a, &d.b, &d.out})
+        if (t->rows == 0 || t->cols == 0 || t->planes == 0 || t->rows > limit || t->cols > limit ||
+            t->planes > (1u << 24))
+            fail(ANT_ERR_BAD_DIMS, "a tensor has zero or absurd dimensions");
+    char msg[256];
+    const ant_op op = ant_op(d.op);
+    if (op == ANT_OP_SPMM) {
+        if (d.a.planes != 1 || d.b.planes != 1 || d.out.planes != 1 || d.a.cols != d.b.rows)
+            fail(ANT_ERR_BAD_FORMAT, "SPMM needs one-plane tensors with A's columns equal to B's rows");
+        if (ant_geometry_spmm(&g_, int32_t(d.a.rows), int32_t(d.a.cols), int32_t(d.b.cols), msg, sizeof msg) != 0)
+            fail(ANT_ERR_BAD_DIMS, msg);
+        n_ = c_ = k_ = 1;
+    } else {
+        if (d.n == 0 || d.c == 0 || d.k == 0 || d.n > limit || d.c > limit || d.k > limit)
+            fail(ANT_ERR_BAD_DIMS, "batch or channel count is zero or absurd");
+        if (d.h > limit || d.w > limit || d.r > limit || d.s > limit || d.stride_h > limit || d.stride_w > limit ||
+            d.pad_h > limit || d.pad_w > limit)
+            fail(ANT_ERR_BAD_DIMS, "plane, kernel, stride or padding is absurd");
+        if (ant_geometry_conv(&g_, op, int32_t(d.h), int32_t(d.w), int32_t(d.r), int32_t(d.s), int32_t(d.stride_h),
+                              int32_t(d.stride_w), int32_t(d.pad_h), int32_t(d.pad_w), msg, sizeof msg) != 0)
+            fail(ANT_ERR_BAD_DIMS, msg);
+        n_ = d.n, c_ = d.c, k_ = d.k;
     }
-    const bool keep_zeros = job.mode == ANT_MODE_DENSE;  // a dense array reads every element
-    stationary_ = csr_tensor(s->data.data(), uint32_t(s_planes), uint32_t(g.stationary[ANT_ROW]),
-                             uint32_t(g.stationary[ANT_COL]), keep_zeros);
-    broadcast_ = csr_tensor(b->data.data(), uint32_t(b_planes), uint32_t(g.broadcast[ANT_ROW]),
-                            uint32_t(g.broadcast[ANT_COL]), keep_zeros);
-    stationary_nonzeros_.resize(s_planes);
-    broadcast_nonzeros_.resize(b_planes);
-    for (uint32_t p = 0; p < s_planes; ++p)
-        stationary_nonzeros_[p] = count_nonzeros(stationary_, p);
-    for (uint32_t p = 0; p < b_planes; ++p)
-        broadcast_nonzeros_[p] = count_nonzeros(broadcast_, p);
-    return true;
+    // The stationary operand is a (b for SPMM), whose planes must match the geometry.
+    const ant_tensor_desc& s = op == ANT_OP_SPMM ? d.b : d.a;
+    const ant_tensor_desc& b = op == ANT_OP_SPMM ? d.a : d.b;
+    const uint32_t s_planes = op == ANT_OP_BD ? n_ * k_ : op == ANT_OP_SPMM ? 1 : n_ * c_;
+    const uint32_t b_planes = op == ANT_OP_BW ? n_ * k_ : op == ANT_OP_SPMM ? 1 : k_ * c_;
+    const uint32_t o_planes = op == ANT_OP_FW ? n_ * k_ : op == ANT_OP_BD ? n_ * c_ : op == ANT_OP_BW ? k_ * c_ : 1;
+    auto matches = [](const ant_tensor_desc& t, uint32_t planes, int32_t rows, int32_t cols) {
+        return t.planes == planes && t.rows == uint32_t(rows) && t.cols == uint32_t(cols);
+    };
+    if (!matches(s, s_planes, g_.stationary[ANT_ROW], g_.stationary[ANT_COL]) ||
+        !matches(b, b_planes, g_.broadcast[ANT_ROW], g_.broadcast[ANT_COL]) ||
+        !matches(d.out, o_planes, g_.output[ANT_ROW], g_.output[ANT_COL]))
+        fail(ANT_ERR_BAD_FORMAT, "tensor dimensions disagree with the job's shape");
+    stationary_.d = s;
+    broadcast_.d = b;
+    output_.d = d.out;
+    read_tensor(stationary_, "the stationary operand");
+    read_tensor(broadcast_, "the broadcast operand");
+    const ant_tensor_desc& o = d.out;
+    const uint64_t elements = uint64_t(o.planes) * o.rows * o.cols;
+    if (o.format == ANT_FORMAT_DENSE) {
+        if (o.capacity < elements)
+            fail(ANT_ERR_OUT_CAPACITY, "a dense output needs capacity for every element");
+        check_range(o.values, elements * 4, 4, "the output");
+    } else {
+        check_range(o.offsets, uint64_t(o.planes + 1) * 4, 4, "the output");
+        check_range(o.row_ptr, uint64_t(o.planes) * (o.rows + 1) * 4, 4, "the output");
+        check_range(o.col_idx, uint64_t(o.capacity) * 2, 2, "the output");
+        check_range(o.values, uint64_t(o.capacity) * 4, 4, "the output");
+    }
 }
 
 void job_sequencer::execute(layer_job& job)
 {
     job.ok = false;
     job.error.clear();
-    failure_.clear();
+    job.error_code = ANT_ERR_NONE;
     ++job_id_;
     ++jobs_;
     resident_stationary_ = -1;
     resident_broadcasts_.clear();
-    psums_reported_ = 0;
-    job.scnn_products_issued = job.load_stall_cycles = job.drain_cycles = 0;
+    psums_reported_ = output_entries_ = 0;
+    job.scnn_products_issued = job.vector_pairs = job.products_valid = job.products_rcp = 0;
     const uint64_t stall_before = load_stall_cycles_, drain_before = drain_cycles_;
-    if (!check_operands(job))
-        return;
-    const ant_geometry& g = job.geometry;
-    job.output->shape = layer_output_shape(job);
-    job.output->data.assign(job.output->elements(), 0.0f);
-
-    const uint64_t out_plane_bytes = uint64_t(g.output[ANT_ROW]) * uint64_t(g.output[ANT_COL]) * 4;
-    const uint64_t out_blob_worst = csr_blob_bytes(uint32_t(g.output[ANT_ROW]),
-                                                   uint64_t(g.output[ANT_ROW]) * uint64_t(g.output[ANT_COL]));
-    if (out_plane_bytes > capacities_.accumulator || out_blob_worst > capacities_.output) {
-        std::ostringstream msg;
-        msg << "one output plane (" << out_plane_bytes << " bytes dense, up to " << out_blob_worst
-            << " bytes compressed) does not fit the accumulator (" << capacities_.accumulator
-            << ") or output buffer (" << capacities_.output << ")";
-        job.error = msg.str();
-        return;
-    }
-
-    // The stationary passes of the operation, grouped by the outputs they complete.
-    const uint32_t N = job.n, C = job.c, K = job.k;
-    std::vector<std::pair<std::vector<uint32_t>, std::vector<pass_plan>>> drain_sets;
-    if (g.op == ANT_OP_FW || g.op == ANT_OP_BD) {
-        const bool fw = g.op == ANT_OP_FW;
-        const uint32_t inner = fw ? C : K, outer = fw ? K : C;  // summed over / produced
-        for (uint32_t n = 0; n < N; ++n) {
+    const sc_core::sc_time start = sc_core::sc_time_stamp() + qk_.get_local_time();
+    try {
+        check_descriptor(job);
+        job.geometry = g_;
+        const uint64_t out_plane_bytes = uint64_t(g_.output[ANT_ROW]) * uint64_t(g_.output[ANT_COL]) * 4;
+        const uint64_t out_blob_worst = csr_blob_bytes(uint32_t(g_.output[ANT_ROW]),
+                                                       uint64_t(g_.output[ANT_ROW]) * uint64_t(g_.output[ANT_COL]));
+        if (out_plane_bytes > limits_.accumulator || out_blob_worst > limits_.output) {
+            std::ostringstream msg;
+            msg << "one output plane (" << out_plane_bytes << " bytes dense, up to " << out_blob_worst
+                << " bytes compressed) does not fit the accumulator (" << limits_.accumulator << ") or output buffer ("
+                << limits_.output << ")";
+            fail(ANT_ERR_DOES_NOT_FIT, msg.str());
+        }
+        // The stationary passes of the operation, grouped by the outputs they complete.
+        const ant_op op = g_.op;
+        const uint32_t N = n_, C = c_, K = k_;
+        std::vector<std::pair<std::vector<uint32_t>, std::vector<pass_plan>>> drain_sets;
+        if (op == ANT_OP_FW || op == ANT_OP_BD) {
+            const bool fw = op == ANT_OP_FW;
+            const uint32_t inner = fw ? C : K, outer = fw ? K : C;  // summed over / produced
+            for (uint32_t n = 0; n < N; ++n) {
+                std::vector<uint32_t> outputs;
+                std::vector<pass_plan> passes;
+                for (uint32_t o = 0; o < outer; ++o)
+                    outputs.push_back(n * outer + o);
+                for (uint32_t i = 0; i < inner; ++i) {
+                    pass_plan p{n * inner + i, {}};
+                    for (uint32_t o = 0; o < outer; ++o)
+                        p.pairs.push_back(fw ? std::pair{o * C + i, n * K + o} : std::pair{i * C + o, n * C + o});
+                    passes.push_back(std::move(p));
+                }
+                drain_sets.emplace_back(std::move(outputs), std::move(passes));
+            }
+        } else if (op == ANT_OP_BW) {
             std::vector<uint32_t> outputs;
             std::vector<pass_plan> passes;
-            for (uint32_t o = 0; o < outer; ++o)
-                outputs.push_back(n * outer + o);
-            for (uint32_t i = 0; i < inner; ++i) {
-                pass_plan p{n * inner + i, {}};
-                for (uint32_t o = 0; o < outer; ++o)
-                    p.pairs.push_back(fw ? std::pair{o * C + i, n * K + o} : std::pair{i * C + o, n * C + o});
-                passes.push_back(std::move(p));
-            }
+            for (uint32_t o = 0; o < K * C; ++o)
+                outputs.push_back(o);
+            for (uint32_t n = 0; n < N; ++n)
+                for (uint32_t c = 0; c < C; ++c) {
+                    pass_plan p{n * C + c, {}};
+                    for (uint32_t k = 0; k < K; ++k)
+                        p.pairs.push_back({n * K + k, k * C + c});
+                    passes.push_back(std::move(p));
+                }
             drain_sets.emplace_back(std::move(outputs), std::move(passes));
+        } else {
+            drain_sets.push_back({{0}, {pass_plan{0, {{0, 0}}}}});
         }
-    } else if (g.op == ANT_OP_BW) {
-        std::vector<uint32_t> outputs;
-        std::vector<pass_plan> passes;
-        for (uint32_t o = 0; o < K * C; ++o)
-            outputs.push_back(o);
-        for (uint32_t n = 0; n < N; ++n)
-            for (uint32_t c = 0; c < C; ++c) {
-                pass_plan p{n * C + c, {}};
-                for (uint32_t k = 0; k < K; ++k)
-                    p.pairs.push_back({n * K + k, k * C + c});
-                passes.push_back(std::move(p));
-            }
-        drain_sets.emplace_back(std::move(outputs), std::move(passes));
-    } else {
-        drain_sets.push_back({{0}, {pass_plan{0, {{0, 0}}}}});
-    }
-
-    const sc_core::sc_time start = sc_core::sc_time_stamp() + qk_.get_local_time();
-    job_time_ = previous_pass_ = sc_core::SC_ZERO_TIME;
-    for (const auto& [outputs, passes] : drain_sets) {
-        run_drain_set(job, outputs, passes);
-        if (!failure_.empty())
-            break;
+        previous_pass_ = sc_core::SC_ZERO_TIME;
+        for (const auto& [outputs, passes] : drain_sets)
+            run_drain_set(job, outputs, passes);
+        // The CSR output's plane table goes last, once every plane's entry count is known.
+        if (output_.d.format == ANT_FORMAT_CSR) {
+            dma_segment seg{output_.d.offsets, output_.offsets.size() * 4, 0};
+            dma_command cmd;
+            cmd.to_dram = true;
+            cmd.local = reinterpret_cast<unsigned char*>(output_.offsets.data());
+            cmd.buffer_bytes = seg.bytes;
+            cmd.segments = &seg;
+            cmd.n_segments = 1;
+            cmd.tensor_kind = dma_metadata;
+            sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+            if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
+                fail(ANT_ERR_BUS, "writing the output's plane table failed");
+            qk_.inc(delay);
+        }
+        job.ok = true;
+    } catch (const job_failure& f) {
+        job.error_code = f.code;
+        job.error = f.text;
+        ++failed_;
+        SC_REPORT_INFO_VERB(msg_type, ("job failed: " + f.text).c_str(), sc_core::SC_HIGH);
     }
     pe_psum_report end{job_id_, true, 0};
     sc_core::sc_time ignored;
     send_command(pe_initiator, end, ignored);
     qk_.sync();
-    if (!failure_.empty()) {
-        job.error = failure_;
-        SC_REPORT_WARNING(msg_type, failure_.c_str());
-        return;
-    }
     job.cycles = uint64_t((sc_core::sc_time_stamp() - start) / clock_);
     job.load_stall_cycles = load_stall_cycles_ - stall_before;
     job.drain_cycles = drain_cycles_ - drain_before;
+    job.products_rcp = job.ok ? job.products_rcp : 0;
     cycles_ += job.cycles;
-    job.ok = true;
+}
+
+// Gathers planes of a tensor into a buffer at offset 0, back to back, in one DMA command.
+void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
+                                uint32_t kind, sc_core::sc_time& delay)
+{
+    std::vector<dma_segment> segments;
+    uint64_t at = 0;
+    const ant_tensor_desc& d = t.d;
+    for (uint32_t p : planes) {
+        if (t.dense()) {
+            segments.push_back({d.values + uint64_t(p) * d.rows * d.cols * 4, uint64_t(d.rows) * d.cols * 4, at});
+        } else {
+            const uint64_t nnz = t.nnz(p), rp = uint64_t(d.rows + 1) * 4;
+            segments.push_back({d.row_ptr + uint64_t(p) * rp, rp, at});
+            if (nnz > 0) {
+                segments.push_back({d.col_idx + uint64_t(t.offsets[p]) * 2, nnz * 2, at + rp});
+                segments.push_back({d.values + uint64_t(t.offsets[p]) * 4, nnz * 4, at + rp + pad4(nnz * 2)});
+            }
+        }
+        at += t.plane_bytes(p);
+    }
+    dma_command cmd;
+    cmd.buffer = buffer;
+    cmd.buffer_address = 0;
+    cmd.buffer_bytes = at;
+    cmd.segments = segments.data();
+    cmd.n_segments = uint32_t(segments.size());
+    cmd.tensor_kind = kind;
+    if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
+        fail(ANT_ERR_BUS, "a DMA transfer of operand planes failed");
+}
+
+// Scatters `count` drained planes (back to back in the output buffer) into the output
+// tensor in DRAM.
+void job_sequencer::write_outputs(layer_job&, uint32_t first_output, uint32_t count, const std::vector<uint32_t>& nnz,
+                                  uint64_t bytes, sc_core::sc_time& delay)
+{
+    const ant_tensor_desc& d = output_.d;
+    std::vector<dma_segment> segments;
+    uint64_t at = 0;
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint32_t p = first_output + i;
+        if (d.format == ANT_FORMAT_DENSE) {
+            const uint64_t plane = uint64_t(d.rows) * d.cols * 4;
+            segments.push_back({d.values + uint64_t(p) * plane, plane, at});
+            at += plane;
+            continue;
+        }
+        const uint64_t rp = uint64_t(d.rows + 1) * 4;
+        if (output_entries_ + nnz[i] > d.capacity)
+            fail(ANT_ERR_OUT_CAPACITY, "the output has " + std::to_string(d.capacity) +
+                                           " entries of capacity; more non-zeros were produced");
+        segments.push_back({d.row_ptr + uint64_t(p) * rp, rp, at});
+        if (nnz[i] > 0) {
+            segments.push_back({d.col_idx + output_entries_ * 2, uint64_t(nnz[i]) * 2, at + rp});
+            segments.push_back({d.values + output_entries_ * 4, uint64_t(nnz[i]) * 4, at + rp + pad4(uint64_t(nnz[i]) * 2)});
+        }
+        output_entries_ += nnz[i];
+        output_.offsets[p + 1] = uint32_t(output_entries_);
+        at += csr_blob_bytes(d.rows, nnz[i]);
+    }
+    dma_command cmd;
+    cmd.to_dram = true;
+    cmd.buffer = dma_buffer::output;
+    cmd.buffer_bytes = bytes;
+    cmd.segments = segments.data();
+    cmd.n_segments = uint32_t(segments.size());
+    cmd.tensor_kind = dma_output;
+    if (at != bytes || send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
+        fail(ANT_ERR_BUS, "writing output planes to DRAM failed");
 }
 
 void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs,
                                   const std::vector<pass_plan>& passes)
 {
-    const ant_geometry& g = job.geometry;
-    const uint32_t out_rows = uint32_t(g.output[ANT_ROW]), out_cols = uint32_t(g.output[ANT_COL]);
+    const uint32_t out_rows = uint32_t(g_.output[ANT_ROW]), out_cols = uint32_t(g_.output[ANT_COL]);
     const uint64_t out_plane_bytes = uint64_t(out_rows) * out_cols * 4;
-    const size_t group_size = size_t(capacities_.accumulator / out_plane_bytes);
-    const uint32_t n_outputs_total = uint32_t(job.output->elements() / (uint64_t(out_rows) * out_cols));
+    const size_t group_size = size_t(limits_.accumulator / out_plane_bytes);
+    const uint32_t n_outputs_total = output_.d.planes;
+    if (output_.offsets.size() != n_outputs_total + 1)
+        output_.offsets.assign(n_outputs_total + 1, 0);
     std::vector<int32_t> slot(n_outputs_total, -1);
-    std::vector<unsigned char> staging;
 
     auto advance = [&](sc_core::sc_time load) {
         // The load of this pass overlaps the previous pass (double buffering).
@@ -230,53 +385,37 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 }
             if (pairs.empty())
                 continue;
-            if (stationary_.plane_bytes(pass.stationary) > capacities_.image) {
-                failure_ = "a stationary plane (" + std::to_string(stationary_.plane_bytes(pass.stationary)) +
-                           " bytes) does not fit the image buffer (" + std::to_string(capacities_.image) + ")";
-                return;
-            }
+            const uint64_t sbytes = stationary_.plane_bytes(pass.stationary);
+            if (sbytes > limits_.image)
+                fail(ANT_ERR_DOES_NOT_FIT, "a stationary plane (" + std::to_string(sbytes) +
+                                               " bytes) does not fit the image buffer (" + std::to_string(limits_.image) + ")");
             // Broadcast planes in chunks that fit the kernel buffer.
             for (size_t p0 = 0; p0 < pairs.size();) {
                 size_t p1 = p0;
                 uint64_t bytes = 0;
-                while (p1 < pairs.size() && bytes + broadcast_.plane_bytes(pairs[p1].first) <= capacities_.kernel)
+                while (p1 < pairs.size() && bytes + broadcast_.plane_bytes(pairs[p1].first) <= limits_.kernel)
                     bytes += broadcast_.plane_bytes(pairs[p1++].first);
-                if (p1 == p0) {
-                    failure_ = "a broadcast plane (" + std::to_string(broadcast_.plane_bytes(pairs[p0].first)) +
-                               " bytes) does not fit the kernel buffer (" + std::to_string(capacities_.kernel) + ")";
-                    return;
-                }
+                if (p1 == p0)
+                    fail(ANT_ERR_DOES_NOT_FIT, "a broadcast plane (" + std::to_string(broadcast_.plane_bytes(pairs[p0].first)) +
+                                                   " bytes) does not fit the kernel buffer (" + std::to_string(limits_.kernel) + ")");
                 sc_core::sc_time load = sc_core::SC_ZERO_TIME;
                 std::vector<uint32_t> wanted;
-                for (size_t i = p0; i < p1; ++i)
-                    wanted.push_back(pairs[i].first);
                 std::vector<buffer_plane> planes(p1 - p0);
                 uint64_t addr = 0;
                 for (size_t i = p0; i < p1; ++i) {
+                    wanted.push_back(pairs[i].first);
                     planes[i - p0] = buffer_plane{addr, broadcast_.plane_bytes(pairs[i].first)};
                     addr += planes[i - p0].bytes;
                 }
                 if (wanted != resident_broadcasts_) {
-                    staging.resize(addr);
-                    for (size_t i = p0; i < p1; ++i)
-                        broadcast_.write_plane(pairs[i].first, staging.data() + planes[i - p0].address);
-                    if (transfer(kernel_initiator, tlm::TLM_WRITE_COMMAND, 0, staging.data(), addr, load) !=
-                        tlm::TLM_OK_RESPONSE) {
-                        failure_ = "kernel buffer rejected the broadcast planes";
-                        return;
-                    }
+                    load_planes(broadcast_, wanted, dma_buffer::kernel, dma_broadcast, load);
                     resident_broadcasts_ = wanted;
                     ++broadcast_loads_;
                 }
-                const uint64_t sbytes = stationary_.plane_bytes(pass.stationary);
                 if (resident_stationary_ != int64_t(pass.stationary)) {
-                    staging.resize(sbytes);
-                    stationary_.write_plane(pass.stationary, staging.data());
-                    if (transfer(image_initiator, tlm::TLM_WRITE_COMMAND, 0, staging.data(), sbytes, load) !=
-                        tlm::TLM_OK_RESPONSE) {
-                        failure_ = "image buffer rejected the stationary plane";
-                        return;
-                    }
+                    sc_core::sc_time sload = sc_core::SC_ZERO_TIME;
+                    load_planes(stationary_, {pass.stationary}, dma_buffer::image, dma_stationary, sload);
+                    load = std::max(load, sload);  // separate buffers: the two loads overlap
                     resident_stationary_ = pass.stationary;
                     ++stationary_loads_;
                 }
@@ -287,15 +426,14 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 for (size_t i = p0; i < p1; ++i) {
                     acc[i - p0] = uint64_t(slot[pairs[i].second]) * out_plane_bytes;
                     ids[i - p0] = pairs[i].second;
-                    job.scnn_products_issued +=
-                        stationary_nonzeros_[pass.stationary] * broadcast_nonzeros_[pairs[i].first];
                 }
                 fetch_command cmd;
                 cmd.job_id = job_id_;
-                cmd.geometry = &job.geometry;
-                cmd.mode = job.mode;
-                cmd.dense_format = stationary_.dense_storage();
-                cmd.mapping = job.mapping;
+                cmd.geometry = &g_;
+                cmd.mode = mode_of(job.desc);
+                cmd.mapping = mapping_of(job.desc);
+                cmd.stationary_dense = stationary_.dense();
+                cmd.broadcast_dense = broadcast_.dense();
                 cmd.n_outputs = n_outputs_total;
                 cmd.stationary = buffer_plane{0, sbytes};
                 cmd.broadcasts = planes.data();
@@ -304,10 +442,13 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 cmd.lanes = lanes.data() + p0;
                 cmd.n_broadcasts = uint32_t(p1 - p0);
                 previous_pass_ = sc_core::SC_ZERO_TIME;
-                if (send_command(fetch_initiator, cmd, previous_pass_) != tlm::TLM_OK_RESPONSE) {
-                    failure_ = "the fetch unit failed a pass (see the messages above)";
-                    return;
-                }
+                if (send_command(fetch_initiator, cmd, previous_pass_) != tlm::TLM_OK_RESPONSE)
+                    fail(cmd.bad_tensor ? ANT_ERR_BAD_TENSOR : ANT_ERR_BUS,
+                         cmd.bad_tensor ? "an operand plane breaks the CSR invariants" : "the fetch unit failed a pass");
+                job.vector_pairs += cmd.counters.vector_pairs;
+                job.products_valid += cmd.counters.products_valid;
+                job.products_rcp += cmd.counters.products_issued - cmd.counters.products_valid;
+                job.scnn_products_issued += cmd.scnn_products;
                 ++passes_;
                 p0 = p1;
             }
@@ -315,47 +456,34 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
         advance(sc_core::SC_ZERO_TIME);  // the last pass of the group completes
         previous_pass_ = sc_core::SC_ZERO_TIME;
 
-        // Drain the group: merge partial sums, post-process, compress, read back.
+        // Drain the group: merge partial sums, post-process, compress, write back to DRAM.
         pe_psum_report report{job_id_, false, 0};
         sc_core::sc_time ignored;
         send_command(pe_initiator, report, ignored);
         uint64_t merged = report.exported_psums - psums_reported_;
         psums_reported_ = report.exported_psums;
-        // Stream the group out in chunks whose worst-case compressed size fits the output
-        // buffer; each chunk is one drain and one read-back.
         sc_core::sc_time drain = sc_core::SC_ZERO_TIME;
-        const uint64_t worst_blob = csr_blob_bytes(out_rows, uint64_t(out_rows) * out_cols);
-        const size_t chunk = size_t(std::max<uint64_t>(1, capacities_.output / worst_blob));
-        std::vector<uint32_t> words;
+        const bool dense_out = output_.dense();
+        const uint64_t worst = dense_out ? out_plane_bytes : csr_blob_bytes(out_rows, uint64_t(out_rows) * out_cols);
+        const size_t chunk = size_t(std::max<uint64_t>(1, limits_.output / worst));
         for (size_t c0 = g0; c0 < g1; c0 += chunk) {
             const size_t c1 = std::min(g1, c0 + chunk);
+            std::vector<uint32_t> nnz(c1 - c0);
             drain_command d;
             d.accumulator_address = uint64_t(c0 - g0) * out_plane_bytes;
             d.planes = uint32_t(c1 - c0);
             d.rows = out_rows;
             d.cols = out_cols;
-            d.relu = job.relu;
+            d.relu = (job.desc.flags & ANT_JOB_FLAG_RELU) != 0;
             d.merged_psums = merged;
             merged = 0;
             d.output_address = 0;
-            d.output_capacity = capacities_.output;
-            if (send_command(ppu_initiator, d, drain) != tlm::TLM_OK_RESPONSE || d.overflow) {
-                failure_ = "the post-processing unit could not drain the output planes";
-                return;
-            }
-            words.resize(size_t((d.output_bytes + 3) / 4));
-            unsigned char* bytes = reinterpret_cast<unsigned char*>(words.data());
-            if (transfer(output_initiator, tlm::TLM_READ_COMMAND, 0, bytes, d.output_bytes, drain) !=
-                tlm::TLM_OK_RESPONSE) {
-                failure_ = "output buffer read failed";
-                return;
-            }
-            uint64_t at = 0;
-            for (size_t i = c0; i < c1; ++i) {
-                csr_plane p = csr_blob_view(bytes + at, out_rows, out_cols);
-                csr_to_dense(&p, job.output->data.data() + size_t(outputs[i]) * out_rows * out_cols);
-                at += csr_blob_bytes(out_rows, csr_nnz(&p));
-            }
+            d.output_capacity = limits_.output;
+            d.dense_output = dense_out;
+            d.plane_nnz = nnz.data();
+            if (send_command(ppu_initiator, d, drain) != tlm::TLM_OK_RESPONSE || d.overflow)
+                fail(ANT_ERR_DOES_NOT_FIT, "the post-processing unit could not drain the output planes");
+            write_outputs(job, outputs[c0], uint32_t(c1 - c0), nnz, d.output_bytes, drain);
         }
         drain_cycles_ += uint64_t(drain / clock_);
         qk_.inc(drain);
@@ -368,20 +496,21 @@ statistics job_sequencer::stats() const
 {
     return {
         {"jobs", double(jobs_), "jobs", "layer jobs run"},
-        {"cycles", double(cycles_), "cycles", "job start to last output drained, summed over jobs"},
+        {"failed_jobs", double(failed_), "jobs", "jobs ended with an error code"},
+        {"cycles", double(cycles_), "cycles", "job start to last output written back, summed over jobs"},
         {"passes", double(passes_), "passes", "stationary passes commanded"},
         {"output_groups", double(output_groups_), "groups",
          "output-plane groups that fit the accumulator buffer (more than one per drain set means refetch)"},
-        {"stationary_loads", double(stationary_loads_), "planes", "stationary planes written to the image buffer"},
-        {"broadcast_loads", double(broadcast_loads_), "batches", "broadcast plane batches written to the kernel buffer"},
+        {"stationary_loads", double(stationary_loads_), "planes", "stationary planes brought into the image buffer"},
+        {"broadcast_loads", double(broadcast_loads_), "batches", "broadcast plane batches brought into the kernel buffer"},
         {"load_stall_cycles", double(load_stall_cycles_), "cycles", "operand loads not hidden behind compute"},
-        {"drain_cycles", double(drain_cycles_), "cycles", "post-processing and read-out of outputs"},
+        {"drain_cycles", double(drain_cycles_), "cycles", "post-processing and write-back of outputs"},
     };
 }
 
 void job_sequencer::reset_stats()
 {
-    jobs_ = passes_ = stationary_loads_ = broadcast_loads_ = 0;
+    jobs_ = failed_ = passes_ = stationary_loads_ = broadcast_loads_ = 0;
     cycles_ = load_stall_cycles_ = drain_cycles_ = output_groups_ = 0;
 }
 

@@ -1,16 +1,19 @@
 // The job sequencer: takes layer jobs from its queue and runs them on the compute blocks.
-// It plans the stationary passes of the operation, places operands in the image and kernel
-// buffers (reloading only what changed), groups output planes so that they fit the
-// accumulator buffer, commands the fetch unit pass by pass and the post-processing unit
-// plane by plane, and reads the compressed outputs back.
+// It checks the descriptor (dims, formats, addresses inside DRAM, alignment), reads the
+// operands' plane tables from DRAM, plans the stationary passes of the operation, has the
+// DMA engine bring each pass's planes from DRAM into the image and kernel buffers
+// (reloading only what changed), groups output planes so that they fit the accumulator
+// buffer, commands the fetch unit pass by pass and the post-processing unit group by group,
+// and has the DMA engine write the outputs back to DRAM.
 //
 // Timing: operand loads are double-buffered behind the previous pass (a pass costs the
-// longer of its compute and the next load); drains are serial. An initiator with a quantum
-// keeper, so its local time runs ahead of the kernel within the quantum.
+// longer of its compute and the next load); drains and write-backs are serial. An initiator
+// with a quantum keeper, so its local time runs ahead of the kernel within the quantum.
 #pragma once
 
 #include <cstdint>
 #include <deque>
+#include <string>
 #include <vector>
 
 #include <systemc>
@@ -20,26 +23,24 @@
 
 #include "common/statistics.h"
 #include "csr_blob.h"
+#include "dma_engine.h"
 #include "layer_job.h"
-#include "pe_array.h"
 
 namespace ant {
 
-struct buffer_capacities {
-    uint64_t image = 0, kernel = 0, accumulator = 0, output = 0;
+struct sequencer_limits {
+    uint64_t image = 0, kernel = 0, accumulator = 0, output = 0;  // buffer capacities, bytes
+    uint64_t dram_base = 0x80000000u, dram_size = uint64_t(1) << 30;
 };
 
 class job_sequencer : public sc_core::sc_module {
 public:
-    tlm_utils::simple_initiator_socket<job_sequencer> image_initiator;
-    tlm_utils::simple_initiator_socket<job_sequencer> kernel_initiator;
-    tlm_utils::simple_initiator_socket<job_sequencer> output_initiator;
+    tlm_utils::simple_initiator_socket<job_sequencer> dma_initiator;
     tlm_utils::simple_initiator_socket<job_sequencer> fetch_initiator;
     tlm_utils::simple_initiator_socket<job_sequencer> pe_initiator;
     tlm_utils::simple_initiator_socket<job_sequencer> ppu_initiator;
 
-    job_sequencer(sc_core::sc_module_name name, const buffer_capacities& capacities,
-                  sc_core::sc_time clock_period);
+    job_sequencer(sc_core::sc_module_name name, const sequencer_limits& limits, sc_core::sc_time clock_period);
 
     // Queues a job; `done` is notified when it finishes (job->ok tells how).
     void submit(layer_job* job);
@@ -49,15 +50,34 @@ public:
     statistics stats() const;
     void reset_stats();
 
+    // A tensor in DRAM as the sequencer sees it once its plane table is read.
+    struct dram_tensor {
+        ant_tensor_desc d{};
+        std::vector<uint32_t> offsets;  // CSR: planes + 1 entry offsets
+        bool dense() const { return d.format == ANT_FORMAT_DENSE; }
+        uint64_t nnz(uint32_t p) const;
+        uint64_t plane_bytes(uint32_t p) const;
+    };
+
 private:
     struct pass_plan;
+    struct job_error {
+        ant_error code;
+        std::string text;
+    };
     void run();
     void execute(layer_job& job);
-    bool check_operands(layer_job& job);
-    void run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs,
-                       const std::vector<pass_plan>& passes);
+    void check_descriptor(layer_job& job);
+    void check_range(uint64_t address, uint64_t bytes, uint32_t align, const char* what);
+    void read_tensor(dram_tensor& t, const char* what);
+    void run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs, const std::vector<pass_plan>& passes);
+    void load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
+                     uint32_t kind, sc_core::sc_time& delay);
+    void write_outputs(layer_job& job, uint32_t first_output, uint32_t count, const std::vector<uint32_t>& nnz,
+                       uint64_t bytes, sc_core::sc_time& delay);
+    [[noreturn]] void fail(ant_error code, const std::string& text);
 
-    buffer_capacities capacities_;
+    sequencer_limits limits_;
     sc_core::sc_time clock_;
     tlm_utils::tlm_quantumkeeper qk_;
     std::deque<layer_job*> queue_;
@@ -66,15 +86,16 @@ private:
     uint32_t job_id_ = 0;
 
     // Per-job working state.
-    csr_tensor stationary_, broadcast_;
-    std::vector<uint64_t> stationary_nonzeros_, broadcast_nonzeros_;
+    ant_geometry g_{};
+    uint32_t n_ = 1, c_ = 1, k_ = 1;
+    dram_tensor stationary_, broadcast_, output_;
     int64_t resident_stationary_ = -1;
     std::vector<uint32_t> resident_broadcasts_;
-    sc_core::sc_time job_time_, previous_pass_;
+    sc_core::sc_time previous_pass_;
     uint64_t psums_reported_ = 0;
-    std::string failure_;
+    uint64_t output_entries_ = 0;  // CSR entries written to the output so far
 
-    uint64_t jobs_ = 0, passes_ = 0, stationary_loads_ = 0, broadcast_loads_ = 0;
+    uint64_t jobs_ = 0, failed_ = 0, passes_ = 0, stationary_loads_ = 0, broadcast_loads_ = 0;
     uint64_t cycles_ = 0, load_stall_cycles_ = 0, drain_cycles_ = 0, output_groups_ = 0;
 };
 

@@ -1,44 +1,40 @@
-// One layer job as the job sequencer runs it: the operation and its shape, the mode, the
-// operand tensors and where the result goes. Firmware builds the same thing from a
-// descriptor in DRAM; the command-line runner builds it from .npy files.
-//
-// Operand roles (natural layouts, as PyTorch stores them):
-//   fw:   a = activation N x C x H x W,        b = weight K x C x R x S   -> N x K x Ho x Wo
-//   bd:   a = output gradient N x K x Ho x Wo, b = weight K x C x R x S   -> N x C x H x W
-//   bw:   a = activation N x C x H x W,        b = output gradient        -> K x C x R x S
-//   spmm: a = M x K,                           b = K x N                  -> M x N
+// One layer job as the job sequencer runs it: a job descriptor (sw/include/ant_accel.h)
+// whose tensors live in DRAM, and the results the sequencer reports back. Firmware writes
+// the descriptor into DRAM and the register file reads it; the command-line runner places
+// the tensors in DRAM and fills the descriptor itself.
 #pragma once
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
+#include "ant_accel.h"
 #include "outer_product.h"
-#include "tensor.h"
 
 namespace ant {
 
 struct layer_job {
-    ant_geometry geometry{};
-    uint32_t n = 1, c = 1, k = 1;  // batch, input channels, output channels (1 for spmm)
-    ant_mode mode = ANT_MODE_ANT;
-    // How the plane pairs are spread over the PEs: a scheduling choice made per job (the
-    // configuration's pe_array.mapping policy gives the default, see mapping_for()).
-    ant_mapping mapping = ANT_MAPPING_PLANAR;
-    bool relu = false;
-    const dense_tensor* a = nullptr;
-    const dense_tensor* b = nullptr;
-    dense_tensor* output = nullptr;  // shaped and filled by the sequencer
+    ant_job_desc desc{};
+    uint64_t desc_address = 0;  // where the descriptor's status word is written back (0: nowhere)
 
     // Results, filled in by the sequencer.
     bool ok = false;
-    std::string error;
-    uint64_t cycles = 0;              // job start to last output drained
+    ant_error error_code = ANT_ERR_NONE;
+    std::string error;                  // one line, for people
+    ant_geometry geometry{};            // the shape it ran (valid when ok)
+    uint64_t cycles = 0;                // job start to output written back
+    uint64_t vector_pairs = 0;
+    uint64_t products_valid = 0;
+    uint64_t products_rcp = 0;
     uint64_t scnn_products_issued = 0;  // what an SCNN-like array would issue on the same data
+    uint64_t dram_read_bytes = 0;
+    uint64_t dram_write_bytes = 0;
     uint64_t load_stall_cycles = 0;     // operand loads not hidden behind compute
-    uint64_t drain_cycles = 0;
+    uint64_t drain_cycles = 0;          // post-processing and write-back
 };
 
-// Output tensor shape of a job.
-std::vector<int64_t> layer_output_shape(const layer_job& job);
+// Helpers for hosts that build descriptors (runner, tests).
+ant_mode mode_of(const ant_job_desc& d);
+ant_mapping mapping_of(const ant_job_desc& d);
 
 }  // namespace ant

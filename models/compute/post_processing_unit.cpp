@@ -54,11 +54,19 @@ bool post_processing_unit::drain(drain_command& cmd, sc_core::sc_time& delay)
             }
             row_ptr_[r + 1] = uint32_t(val_.size());
         }
-        const uint64_t bytes = csr_blob_bytes(cmd.rows, val_.size());
         const size_t at = out.size();
-        out.resize(at + bytes);
-        csr_plane plane{cmd.rows, cmd.cols, uint32_t(val_.size()), row_ptr_.data(), col_idx_.data(), val_.data()};
-        csr_blob_write(plane, out.data() + at);
+        if (cmd.dense_output) {
+            out.resize(at + plane_elements * 4);
+            float* dst = reinterpret_cast<float*>(out.data() + at);
+            for (uint64_t i = 0; i < plane_elements; ++i)
+                dst[i] = cmd.relu && src[i] < 0.0f ? 0.0f : src[i];
+        } else {
+            out.resize(at + csr_blob_bytes(cmd.rows, val_.size()));
+            csr_plane plane{cmd.rows, cmd.cols, uint32_t(val_.size()), row_ptr_.data(), col_idx_.data(), val_.data()};
+            csr_blob_write(plane, out.data() + at);
+        }
+        if (cmd.plane_nnz)
+            cmd.plane_nnz[p] = uint32_t(val_.size());
         cmd.nnz += val_.size();
     }
     cmd.output_bytes = out.size();

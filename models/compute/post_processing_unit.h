@@ -26,6 +26,8 @@ struct drain_command {
     uint64_t merged_psums = 0;         // partial sums from other PEs to merge first
     uint64_t output_address = 0;       // where the first CSR blob goes in the output buffer
     uint64_t output_capacity = 0;      // bytes available there
+    bool dense_output = false;         // write plain rows x cols floats instead of CSR blobs
+    uint32_t* plane_nnz = nullptr;     // out, `planes` entries: non-zeros per plane
     // out
     uint64_t nnz = 0;
     uint64_t output_bytes = 0;         // all blobs

@@ -5,9 +5,9 @@
 namespace ant {
 
 namespace {
-double stat(const ant_accelerator& acc, const std::string& block, const std::string& name)
+double stat(const simulation& sim, const std::string& block, const std::string& name)
 {
-    for (const auto& [b, list] : acc.block_stats())
+    for (const auto& [b, list] : sim.block_stats())
         if (b == block)
             for (const auto& s : list)
                 if (s.name == name)
@@ -16,12 +16,12 @@ double stat(const ant_accelerator& acc, const std::string& block, const std::str
 }
 }  // namespace
 
-job_summary summarize(const layer_job& job, const ant_accelerator& acc)
+job_summary summarize(const layer_job& job, const simulation& acc)
 {
     job_summary s;
-    s.op = ant_op_name(job.geometry.op);
-    s.mode = ant_mode_name(job.mode);
-    s.mapping = ant_mapping_name(job.mapping);
+    s.op = ant_op_name(ant_op(job.desc.op));
+    s.mode = ant_mode_name(mode_of(job.desc));
+    s.mapping = ant_mapping_name(mapping_of(job.desc));
     s.cycles = job.cycles;
     s.compute_cycles = uint64_t(stat(acc, "pe_array", "compute_cycles"));
     s.stall_cycles = s.cycles > s.compute_cycles ? s.cycles - s.compute_cycles : 0;
@@ -32,18 +32,20 @@ job_summary summarize(const layer_job& job, const ant_accelerator& acc)
     s.products_rcp = s.products_issued - s.products_valid;
     // SCNN's valid products are the non-zero pairs with an in-range output, the same set
     // every sparse mode computes; in dense mode the valid count also holds zero operands.
-    const uint64_t valid_nonzero = job.mode == ANT_MODE_DENSE ? 0 : s.products_valid;
-    s.products_rcp_scnn = job.mode == ANT_MODE_DENSE ? 0 : job.scnn_products_issued - valid_nonzero;
-    s.rcp_avoided_vs_scnn = job.mode == ANT_MODE_DENSE ? 0 : int64_t(s.products_rcp_scnn) - int64_t(s.products_rcp);
+    const bool dense = mode_of(job.desc) == ANT_MODE_DENSE;
+    s.products_rcp_scnn = dense ? 0 : job.scnn_products_issued - s.products_valid;
+    s.rcp_avoided_vs_scnn = dense ? 0 : int64_t(s.products_rcp_scnn) - int64_t(s.products_rcp);
     s.rcp_share = s.products_issued ? double(s.products_rcp) / double(s.products_issued) : 0.0;
     s.rcp_avoided_share = s.products_rcp_scnn ? double(s.rcp_avoided_vs_scnn) / double(s.products_rcp_scnn) : 0.0;
     const double multipliers = stat(acc, "pe_array", "multipliers");
     s.multiplier_utilisation = s.cycles ? double(s.products_valid) / (double(s.cycles) * multipliers) : 0.0;
     s.bank_conflict_cycles = uint64_t(stat(acc, "pe_array", "bank_conflict_cycles"));
+    s.dram_read_bytes = uint64_t(stat(acc, "dma_engine", "dram_read_bytes"));
+    s.dram_write_bytes = uint64_t(stat(acc, "dma_engine", "dram_write_bytes"));
     return s;
 }
 
-nlohmann::json stats_document(const job_summary& s, const layer_job& job, const ant_accelerator& acc,
+nlohmann::json stats_document(const job_summary& s, const layer_job& job, const simulation& sim,
                               double wall_seconds)
 {
     using json = nlohmann::json;
@@ -62,6 +64,8 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
     doc["rcp_avoided_share"] = s.rcp_avoided_share;
     doc["multiplier_utilisation"] = s.multiplier_utilisation;
     doc["bank_conflict_cycles"] = s.bank_conflict_cycles;
+    doc["dram_read_bytes"] = s.dram_read_bytes;
+    doc["dram_write_bytes"] = s.dram_write_bytes;
     doc["simulated_ns"] = sc_core::sc_time_stamp().to_seconds() * 1e9;
     doc["wall_seconds"] = wall_seconds;
     doc["units"] = {
@@ -79,21 +83,26 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
         {"rcp_avoided_share", "1: rcp_avoided_vs_scnn / products_rcp_scnn"},
         {"multiplier_utilisation", "1: products_valid / (cycles x multipliers)"},
         {"bank_conflict_cycles", "PE-cycles lost to accumulator bank conflicts"},
+        {"dram_read_bytes", "bytes the accelerator read from DRAM (operands and plane tables)"},
+        {"dram_write_bytes", "bytes the accelerator wrote to DRAM (outputs)"},
         {"simulated_ns", "ns of simulated time at the end of the job"},
         {"wall_seconds", "s of host time for the simulation"},
     };
     const ant_geometry& g = job.geometry;
-    doc["job"] = {{"op", s.op}, {"mode", s.mode}, {"relu", job.relu},
-                  {"n", job.n}, {"c", job.c}, {"k", job.k},
+    doc["job"] = {{"op", s.op}, {"mode", s.mode}, {"relu", (job.desc.flags & ANT_JOB_FLAG_RELU) != 0},
+                  {"n", job.desc.n}, {"c", job.desc.c}, {"k", job.desc.k},
                   {"stationary", {g.stationary[0], g.stationary[1]}},
                   {"broadcast", {g.broadcast[0], g.broadcast[1]}},
                   {"output", {g.output[0], g.output[1]}},
                   {"stride", {g.stride[0], g.stride[1]}},
                   {"pad", {g.pad[0], g.pad[1]}},
                   {"mapping", s.mapping}};
-    doc["config"] = to_json(acc.config);
+    doc["config"] = to_json(sim.config().accelerator);
+    const json dram_config = to_json(sim.config().dram);
+    for (auto it = dram_config.begin(); it != dram_config.end(); ++it)
+        doc["config"]["dram." + it.key()] = *it;
     json blocks = json::object();
-    for (const auto& [block, list] : acc.block_stats()) {
+    for (const auto& [block, list] : sim.block_stats()) {
         json b = json::object();
         for (const auto& st : list)
             b[st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};

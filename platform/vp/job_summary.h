@@ -7,8 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ant_accelerator.h"
 #include "layer_job.h"
+#include "simulation.h"
 
 namespace ant {
 
@@ -28,13 +28,14 @@ struct job_summary {
     double rcp_avoided_share = 0;   // avoided / SCNN's RCPs
     double multiplier_utilisation = 0;
     uint64_t bank_conflict_cycles = 0;
+    uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
 };
 
-job_summary summarize(const layer_job& job, const ant_accelerator& accelerator);
+job_summary summarize(const layer_job& job, const simulation& sim);
 
 // Top-level numbers (with a "units" map), the job, the configuration and every block's
 // counters.
-nlohmann::json stats_document(const job_summary& summary, const layer_job& job,
-                              const ant_accelerator& accelerator, double wall_seconds);
+nlohmann::json stats_document(const job_summary& summary, const layer_job& job, const simulation& sim,
+                              double wall_seconds);
 
 }  // namespace ant

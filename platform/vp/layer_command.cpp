@@ -41,8 +41,13 @@ void require_rank(const dense_tensor& t, size_t rank, const std::string& file, c
                               " is outside 1..65535");
 }
 
+struct job_shape {
+    ant_geometry geometry{};
+    uint32_t n = 1, c = 1, k = 1;
+};
+
 // Checks the operands against each other and fills the job's shape.
-void shape_job(layer_job& job, const layer_options& o, const dense_tensor& a, const dense_tensor& b)
+void shape_job(job_shape& job, const layer_options& o, const dense_tensor& a, const dense_tensor& b)
 {
     char msg[256];
     const auto [sh, sw] = parse_pair(o.stride, "--stride");
@@ -142,39 +147,42 @@ int layer_command(int argc, char** argv)
     if (!modes.count(o.mode))
         throw usage_error("--mode '" + o.mode + "' is not one of dense, scnn, ant, ideal");
 
-    accelerator_config config;
+    vp_config config;
     apply_config(config, o.config, o.overrides);
 
-    dense_tensor a, b, out;
+    dense_tensor a, b;
     try {
         a = load_npy(o.a);
         b = load_npy(o.b);
     } catch (const npy_error& e) {
         throw usage_error(e.what());
     }
-    layer_job job;
-    job.geometry.op = ops.at(o.op);
-    job.mode = modes.at(o.mode);
-    job.relu = o.relu;
-    shape_job(job, o, a, b);
-    job.mapping = mapping_for(config.mapping, job.geometry.op);
-    job.a = &a;
-    job.b = &b;
-    job.output = &out;
+    job_shape shape;
+    shape.geometry.op = ops.at(o.op);
+    shape_job(shape, o, a, b);
 
     const auto t0 = std::chrono::steady_clock::now();
     simulation sim(config);
+    layer_job job;
+    try {
+        job = sim.prepare(shape.geometry.op, modes.at(o.mode), mapping_for(config.accelerator.mapping, shape.geometry.op),
+                          o.relu, shape.geometry, shape.n, shape.c, shape.k, a, b);
+    } catch (const std::runtime_error& e) {
+        std::cerr << "ant-vp: error: " << e.what() << "\n";
+        return exit_job_failed;
+    }
     sim.run(job);
     const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!job.ok) {
         std::cerr << "ant-vp: error: job failed: " << job.error << "\n";
         return exit_job_failed;
     }
-    const job_summary s = summarize(job, sim.accelerator());
+    const dense_tensor out = sim.output(job);
+    const job_summary s = summarize(job, sim);
     try {
         std::vector<std::pair<std::string, std::string>> files = {{o.out, npy_bytes(out)}};
         if (!o.stats.empty())
-            files.emplace_back(o.stats, stats_document(s, job, sim.accelerator(), wall).dump(2) + "\n");
+            files.emplace_back(o.stats, stats_document(s, job, sim, wall).dump(2) + "\n");
         write_files_atomically(files);
     } catch (const file_error& e) {
         throw usage_error(e.what());

@@ -1,5 +1,6 @@
 #include "options.h"
 
+#include <algorithm>
 #include <fstream>
 
 #include "common/config_error.h"
@@ -29,20 +30,35 @@ std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::strin
 }
 
 namespace {
-void apply_json(accelerator_config& config, const nlohmann::json& j, const std::string& prefix)
+void set_key(vp_config& config, const std::string& key, const nlohmann::json& value)
+{
+    if (key.rfind("dram.", 0) == 0)
+        set_dram_key(config.dram, key.substr(5), value);
+    else
+        set_accelerator_key(config.accelerator, key, value);
+}
+
+void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, nlohmann::json>>& out)
 {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
         if (it->is_object())
-            apply_json(config, *it, key);
+            flatten(*it, key, out);
         else
-            set_accelerator_key(config, key, *it);
+            out.emplace_back(key, *it);
     }
+}
+
+// A preset replaces the whole DRAM configuration, so it goes first.
+void apply_keys(vp_config& config, std::vector<std::pair<std::string, nlohmann::json>> keys)
+{
+    std::stable_partition(keys.begin(), keys.end(), [](const auto& kv) { return kv.first == "dram.preset"; });
+    for (const auto& [key, value] : keys)
+        set_key(config, key, value);
 }
 }  // namespace
 
-void apply_config(accelerator_config& config, const std::string& file,
-                  const std::vector<std::string>& overrides)
+void apply_config(vp_config& config, const std::string& file, const std::vector<std::string>& overrides)
 {
     if (!file.empty()) {
         std::ifstream in(file);
@@ -57,11 +73,14 @@ void apply_config(accelerator_config& config, const std::string& file,
         if (!j.is_object())
             throw usage_error(file + ": the configuration must be a JSON object");
         try {
-            apply_json(config, j, "");
+            std::vector<std::pair<std::string, nlohmann::json>> keys;
+            flatten(j, "", keys);
+            apply_keys(config, keys);
         } catch (const config_error& e) {
             throw usage_error(file + ": " + e.what());
         }
     }
+    std::vector<std::pair<std::string, nlohmann::json>> keys;
     for (const std::string& kv : overrides) {
         const size_t eq = kv.find('=');
         if (eq == std::string::npos || eq == 0)
@@ -70,12 +89,16 @@ void apply_config(accelerator_config& config, const std::string& file,
         nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
         if (value.is_discarded())
             value = text;
-        try {
-            set_accelerator_key(config, key, value);
-        } catch (const config_error& e) {
-            throw usage_error(std::string("--set: ") + e.what());
-        }
+        keys.emplace_back(key, value);
     }
+    try {
+        apply_keys(config, keys);
+        validate(config.dram);
+    } catch (const config_error& e) {
+        throw usage_error(std::string("--set: ") + e.what());
+    }
+    config.accelerator.dram_base = config.dram.base;
+    config.accelerator.dram_size = config.dram.size_bytes;
 }
 
 }  // namespace ant

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "accelerator_config.h"
+#include "memory/dram_config.h"
 
 namespace ant {
 
@@ -22,10 +23,17 @@ enum exit_status { exit_ok = 0, exit_job_failed = 1, exit_usage = 2 };
 // "3" -> (3, 3), "3x2" -> (3, 2); `what` names the option in errors.
 std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::string& what);
 
+// What a layer run is configured by: the accelerator and the DRAM behind it. The runner's
+// DRAM defaults to SCNN's nominal 50 GB/s (preset scnn-50gbps), the baseline's memory.
+struct vp_config {
+    accelerator_config accelerator;
+    dram_config dram = dram_preset("scnn-50gbps");
+};
+
 // Applies a JSON configuration file (flat {"key": value} or nested {"block": {"key": v}})
 // and then key=value overrides, whose value is read as JSON when it parses (numbers,
-// true/false) and as a string otherwise.
-void apply_config(accelerator_config& config, const std::string& file,
-                  const std::vector<std::string>& overrides);
+// true/false) and as a string otherwise. Keys under "dram." configure the DRAM (a
+// "dram.preset" is applied before the other DRAM keys).
+void apply_config(vp_config& config, const std::string& file, const std::vector<std::string>& overrides);
 
 }  // namespace ant

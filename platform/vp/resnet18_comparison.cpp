@@ -87,17 +87,11 @@ table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, 
             dense_tensor out[4];
             bool ok = true;
             for (ant_mode mode : all_modes) {
-                layer_job job;
+                ant_geometry g;
                 char msg[256];
-                ant_geometry_conv(&job.geometry, op, L.h, L.h, 3, 3, L.stride, L.stride, 1, 1, msg, sizeof msg);
-                job.mode = mode;
-                job.mapping = mapping;
-                job.n = uint32_t(w.batch);
-                job.c = uint32_t(L.c);
-                job.k = uint32_t(L.k);
-                job.a = op == ANT_OP_BD ? &grad : &act;
-                job.b = op == ANT_OP_BW ? &grad : &wgt;
-                job.output = &out[mode];
+                ant_geometry_conv(&g, op, L.h, L.h, 3, 3, L.stride, L.stride, 1, 1, msg, sizeof msg);
+                layer_job job = sim.prepare(op, mode, mapping, false, g, uint32_t(w.batch), uint32_t(L.c),
+                                            uint32_t(L.k), op == ANT_OP_BD ? grad : act, op == ANT_OP_BW ? grad : wgt);
                 sim.run(job);
                 if (!job.ok) {
                     std::fprintf(stderr, "\nant-vp: error: %s %s %s failed: %s\n", L.name, ant_op_name(op),
@@ -105,7 +99,8 @@ table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, 
                     ok = false;
                     break;
                 }
-                sum[mode] = summarize(job, sim.accelerator());
+                sum[mode] = summarize(job, sim);
+                out[mode] = sim.output(job);
                 total[mode] += sum[mode].cycles;
             }
             ++t.jobs;
@@ -191,7 +186,7 @@ int resnet18_comparison(int argc, char** argv)
     }
     if (selected.empty())
         throw usage_error("--mappings needs at least one of planar, channel");
-    accelerator_config config;
+    vp_config config;
     apply_config(config, config_file, overrides);
     simulation sim(config);
     const bool progress = isatty(STDERR_FILENO);
@@ -202,8 +197,9 @@ int resnet18_comparison(int argc, char** argv)
                 w.batch, w.weight_density, w.act_density, w.grad_density, (unsigned long long)w.seed);
     std::printf("array: %ux%u PEs x %ux%u multipliers, %u banks, FIFO %u, %.2f GHz; cycles are accelerator "
                 "cycles per job\n\n",
-                config.array.pe_rows, config.array.pe_cols, config.array.f, config.array.i, config.array.banks,
-                config.array.fifo_depth, config.clock_ghz);
+                config.accelerator.array.pe_rows, config.accelerator.array.pe_cols, config.accelerator.array.f,
+                config.accelerator.array.i, config.accelerator.array.banks, config.accelerator.array.fifo_depth,
+                config.accelerator.clock_ghz);
     table_totals all;
     for (ant_mapping m : selected) {
         const table_totals t = run_table(sim, w, m, progress, t0);

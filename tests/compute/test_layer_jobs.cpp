@@ -11,15 +11,16 @@
 #include <random>
 
 #include "../reference/dense_reference.h"
-#include "ant_accelerator.h"
+#include "simulation.h"
 
 namespace {
 
 using namespace ant;
 
-accelerator_config test_config()
+vp_config test_vp_config()
 {
-    accelerator_config c;
+    vp_config v;
+    accelerator_config& c = v.accelerator;
 #ifdef ANT_TEST_SMALL_BUFFERS
     c.mapping = mapping_policy::channel;
     c.array.pe_rows = 2;
@@ -30,27 +31,21 @@ accelerator_config test_config()
     c.array.pe_rows = 3;  // tiles that do not divide the planes evenly
     c.array.pe_cols = 2;
 #endif
-    return c;
+    return v;
 }
 
-ant_accelerator& accelerator()
+simulation& sim()
 {
-    static std::unique_ptr<ant_accelerator> acc;
-    if (!acc) {
+    static std::unique_ptr<simulation> s;
+    if (!s) {
         sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
-        acc = std::make_unique<ant_accelerator>("ant", test_config());
+        s = std::make_unique<simulation>(test_vp_config());
     }
-    return *acc;
+    return *s;
 }
 
-void run(layer_job& job)
-{
-    accelerator().reset_stats();
-    job.ok = false;
-    accelerator().submit(&job);
-    sc_core::sc_start();
-    BOOST_REQUIRE_MESSAGE(job.ok, "job failed: " << job.error);
-}
+struct case_data;
+void run(case_data& c, ant_mode mode, bool relu = false);
 
 dense_tensor random_tensor(std::mt19937& rng, std::vector<int64_t> shape, double density)
 {
@@ -63,20 +58,32 @@ dense_tensor random_tensor(std::mt19937& rng, std::vector<int64_t> shape, double
 }
 
 struct case_data {
+    ant_op op = ANT_OP_FW;
+    ant_geometry geometry{};
+    uint32_t n = 1, c = 1, k = 1;
     layer_job job;
     dense_tensor a, b, out;
     std::vector<float> expected;
 };
 
+void run(case_data& c, ant_mode mode, bool relu)
+{
+    c.job = sim().prepare(c.op, mode, mapping_for(test_vp_config().accelerator.mapping, c.op), relu, c.geometry,
+                          c.n, c.c, c.k, c.a, c.b);
+    sim().run(c.job);
+    BOOST_REQUIRE_MESSAGE(c.job.ok, "job failed: " << c.job.error);
+    c.out = sim().output(c.job);
+}
+
 // A random job of the given op with its reference result.
 std::unique_ptr<case_data> random_case(std::mt19937& rng, ant_op op)
 {
     auto c = std::make_unique<case_data>();
-    layer_job& job = c->job;
+    c->op = op;
     char msg[256];
     if (op == ANT_OP_SPMM) {
         const int m = 1 + rng() % 12, k = 1 + rng() % 12, n = 1 + rng() % 12;
-        BOOST_REQUIRE(ant_geometry_spmm(&job.geometry, m, k, n, msg, sizeof msg) == 0);
+        BOOST_REQUIRE(ant_geometry_spmm(&c->geometry, m, k, n, msg, sizeof msg) == 0);
         c->a = random_tensor(rng, {m, k}, 0.4);
         c->b = random_tensor(rng, {k, n}, 0.4);
         c->expected = reference::matmul(m, k, n, c->a.data, c->b.data);
@@ -87,9 +94,9 @@ std::unique_ptr<case_data> random_case(std::mt19937& rng, ant_op op)
                                       1 + int(rng() % 12), 1 + int(rng() % 12), 1 + int(rng() % 4),
                                       1 + int(rng() % 4), 1 + int(rng() % 3), 1 + int(rng() % 3),
                                       int(rng() % 3), int(rng() % 3)};
-        } while (ant_geometry_conv(&job.geometry, op, d.h, d.w, d.r, d.s, d.stride_h, d.stride_w, d.pad_h,
+        } while (ant_geometry_conv(&c->geometry, op, d.h, d.w, d.r, d.s, d.stride_h, d.stride_w, d.pad_h,
                                    d.pad_w, msg, sizeof msg) != 0);
-        job.n = uint32_t(d.n), job.c = uint32_t(d.c), job.k = uint32_t(d.k);
+        c->n = uint32_t(d.n), c->c = uint32_t(d.c), c->k = uint32_t(d.k);
         const dense_tensor act = random_tensor(rng, {d.n, d.c, d.h, d.w}, 0.3);
         const dense_tensor wgt = random_tensor(rng, {d.k, d.c, d.r, d.s}, 0.5);
         const dense_tensor grad = random_tensor(rng, {d.n, d.k, d.ho(), d.wo()}, 0.5);
@@ -104,10 +111,6 @@ std::unique_ptr<case_data> random_case(std::mt19937& rng, ant_op op)
             c->expected = reference::conv_backward_weight(d, act.data, grad.data);
         }
     }
-    job.a = &c->a;
-    job.b = &c->b;
-    job.output = &c->out;
-    job.mapping = mapping_for(test_config().mapping, op);
     return c;
 }
 
@@ -121,7 +124,7 @@ void check_close(const std::vector<float>& got, const std::vector<float>& expect
 
 double stat_of(const std::string& block, const std::string& name)
 {
-    for (const auto& [b, list] : accelerator().block_stats())
+    for (const auto& [b, list] : sim().block_stats())
         if (b == block)
             for (const auto& s : list)
                 if (s.name == name)
@@ -141,8 +144,7 @@ BOOST_AUTO_TEST_CASE(every_mode_matches_the_dense_reference_for_every_op_stride_
         for (ant_mode mode : {ANT_MODE_DENSE, ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL}) {
             BOOST_TEST_CONTEXT("trial " << trial << " " << ant_op_name(op) << " " << ant_mode_name(mode))
             {
-                c->job.mode = mode;
-                run(c->job);
+                run(*c, mode);
                 check_close(c->out.data, c->expected);
             }
         }
@@ -156,8 +158,7 @@ BOOST_AUTO_TEST_CASE(counters_add_up_and_ant_never_loses_a_valid_product)
         auto c = random_case(rng, ant_op(trial % 4));
         double issued[4], valid[4];
         for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL}) {
-            c->job.mode = mode;
-            run(c->job);
+            run(*c, mode);
             issued[mode] = stat_of("pe_array", "products_issued");
             valid[mode] = stat_of("pe_array", "products_valid");
             BOOST_TEST(stat_of("pe_array", "products_rcp") == issued[mode] - valid[mode]);
@@ -172,25 +173,34 @@ BOOST_AUTO_TEST_CASE(counters_add_up_and_ant_never_loses_a_valid_product)
     }
 }
 
-BOOST_AUTO_TEST_CASE(same_inputs_give_identical_statistics_twice)
+// Timing figures are left out here: the second run starts with the DRAM in the state the
+// first left it in (a later refresh phase, open rows), so its cycles may differ. Timing
+// determinism across fresh processes is checked by cli.layer.stats_are_identical_across_runs.
+bool timing_figure(const std::string& name)
+{
+    for (const char* t : {"cycles", "_ns", "time", "bandwidth", "latency"})
+        if (name.find(t) != std::string::npos)
+            return true;
+    return false;
+}
+
+BOOST_AUTO_TEST_CASE(same_inputs_give_identical_work_counters_twice)
 {
     std::mt19937 rng(5);
     for (ant_op op : {ANT_OP_FW, ANT_OP_BW}) {
         auto c = random_case(rng, op);
-        c->job.mode = ANT_MODE_ANT;
-        run(c->job);
-        const auto first = accelerator().block_stats();
+        run(*c, ANT_MODE_ANT);
+        const auto first = sim().block_stats();
         const auto out = c->out.data;
-        const uint64_t cycles = c->job.cycles;
-        run(c->job);
-        const auto second = accelerator().block_stats();
-        BOOST_TEST(c->job.cycles == cycles);
+        run(*c, ANT_MODE_ANT);
+        const auto second = sim().block_stats();
         BOOST_TEST(c->out.data == out, boost::test_tools::per_element());
         BOOST_REQUIRE_EQUAL(first.size(), second.size());
         for (size_t b = 0; b < first.size(); ++b)
             for (size_t s = 0; s < first[b].second.size(); ++s)
-                BOOST_TEST(first[b].second[s].value == second[b].second[s].value,
-                           first[b].first << "." << first[b].second[s].name);
+                if (!timing_figure(first[b].second[s].name))
+                    BOOST_TEST(first[b].second[s].value == second[b].second[s].value,
+                               first[b].first << "." << first[b].second[s].name);
     }
 }
 
@@ -198,9 +208,7 @@ BOOST_AUTO_TEST_CASE(relu_clears_negative_outputs_in_the_post_processing_unit)
 {
     std::mt19937 rng(9);
     auto c = random_case(rng, ANT_OP_FW);
-    c->job.relu = true;
-    c->job.mode = ANT_MODE_ANT;
-    run(c->job);
+    run(*c, ANT_MODE_ANT, true);
     for (float& x : c->expected)
         x = std::max(x, 0.0f);
     check_close(c->out.data, c->expected);
@@ -211,15 +219,14 @@ BOOST_AUTO_TEST_CASE(an_output_plane_larger_than_the_accumulator_fails_the_job_c
     std::mt19937 rng(3);
     case_data c;
     char msg[256];
-    BOOST_REQUIRE(ant_geometry_spmm(&c.job.geometry, 600, 4, 600, msg, sizeof msg) == 0);
+    c.op = ANT_OP_SPMM;
+    BOOST_REQUIRE(ant_geometry_spmm(&c.geometry, 600, 4, 600, msg, sizeof msg) == 0);
     c.a = random_tensor(rng, {600, 4}, 0.5);
     c.b = random_tensor(rng, {4, 600}, 0.5);
-    c.job.a = &c.a;
-    c.job.b = &c.b;
-    c.job.output = &c.out;
-    accelerator().submit(&c.job);
-    sc_core::sc_start();
+    c.job = sim().prepare(c.op, ANT_MODE_ANT, ANT_MAPPING_PLANAR, false, c.geometry, 1, 1, 1, c.a, c.b);
+    sim().run(c.job);
     BOOST_TEST(!c.job.ok);
+    BOOST_TEST(c.job.error_code == ANT_ERR_DOES_NOT_FIT);
     BOOST_TEST(c.job.error.find("does not fit") != std::string::npos);
 }
 
@@ -231,13 +238,12 @@ BOOST_AUTO_TEST_CASE(small_buffers_force_several_output_groups_without_changing_
     // Enough output channels that their planes cannot all sit in a 1 KiB accumulator.
     char msg[256];
     reference::conv_shape d{1, 2, 8, 8, 8, 3, 3, 1, 1, 1, 1};
-    BOOST_REQUIRE(ant_geometry_conv(&c->job.geometry, ANT_OP_FW, 8, 8, 3, 3, 1, 1, 1, 1, msg, sizeof msg) == 0);
-    c->job.n = 1, c->job.c = 2, c->job.k = 8;
+    BOOST_REQUIRE(ant_geometry_conv(&c->geometry, ANT_OP_FW, 8, 8, 3, 3, 1, 1, 1, 1, msg, sizeof msg) == 0);
+    c->n = 1, c->c = 2, c->k = 8;
     c->a = random_tensor(rng, {1, 2, 8, 8}, 0.5);
     c->b = random_tensor(rng, {8, 2, 3, 3}, 0.5);
     c->expected = reference::conv_forward(d, c->a.data, c->b.data);
-    c->job.mode = ANT_MODE_ANT;
-    run(c->job);
+    run(*c, ANT_MODE_ANT);
     check_close(c->out.data, c->expected);
     BOOST_TEST(stat_of("job_sequencer", "output_groups") > 1);
     // Each group reloads the stationary planes: more loads than planes.

@@ -1,0 +1,149 @@
+#include "dma_engine.h"
+
+#include <algorithm>
+
+#include "command_extension.h"
+
+namespace ant {
+
+dma_engine::dma_engine(sc_core::sc_module_name name, const dma_engine_config& config, sc_core::sc_time clock_period)
+    : sc_module(name), command_target("command_target"), dram_initiator("dram_initiator"),
+      image_initiator("image_initiator"), kernel_initiator("kernel_initiator"), output_initiator("output_initiator"),
+      config_(config), clock_(clock_period), in_flight_(std::max(1u, config.outstanding))
+{
+    command_target.register_b_transport(this, &dma_engine::b_transport);
+}
+
+tlm_utils::simple_initiator_socket<dma_engine>& dma_engine::buffer_socket(dma_buffer b)
+{
+    switch (b) {
+    case dma_buffer::kernel: return kernel_initiator;
+    case dma_buffer::output: return output_initiator;
+    default: return image_initiator;
+    }
+}
+
+// Splits [address, address + bytes) into bursts; a burst waits for a free request slot.
+bool dma_engine::bursts(bool write, uint64_t address, unsigned char* data, uint64_t bytes, uint32_t kind,
+                        sc_core::sc_time start, sc_core::sc_time& end)
+{
+    const uint64_t burst = config_.burst_bytes;
+    uint64_t done = 0;
+    while (done < bytes) {
+        // Bursts do not cross a burst-aligned boundary, as a DRAM controller would split them.
+        const uint64_t at = address + done;
+        const uint64_t len = std::min(bytes - done, burst - at % burst);
+        sc_core::sc_time issue = std::max(start, in_flight_[issued_ % in_flight_.size()]);
+        sc_core::sc_time t = issue;
+        if (transfer(dram_initiator, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, at, data + done, len, t) !=
+            tlm::TLM_OK_RESPONSE) {
+            ++bus_errors_;
+            return false;
+        }
+        in_flight_[issued_ % in_flight_.size()] = t;
+        ++issued_;
+        ++bursts_;
+        end = std::max(end, t);
+        (write ? write_bytes_ : read_bytes_)[kind] += len;
+        done += len;
+    }
+    return true;
+}
+
+uint64_t dma_engine::debug_access(bool write, uint64_t address, void* data, uint64_t bytes)
+{
+    tlm::tlm_generic_payload trans;
+    trans.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    trans.set_address(address);
+    trans.set_data_ptr(static_cast<unsigned char*>(data));
+    trans.set_data_length(unsigned(bytes));
+    trans.set_streaming_width(unsigned(bytes));
+    return dram_initiator->transport_dbg(trans);
+}
+
+bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
+{
+    staging_.assign(cmd.buffer_bytes, 0);
+    std::fill(in_flight_.begin(), in_flight_.end(), delay);
+    sc_core::sc_time end = delay;
+    cmd.dram_bytes = 0;
+    if (cmd.to_dram) {
+        sc_core::sc_time read_done = delay;
+        if (cmd.local)
+            std::copy(cmd.local, cmd.local + cmd.buffer_bytes, staging_.begin());
+        else if (transfer(buffer_socket(cmd.buffer), tlm::TLM_READ_COMMAND, cmd.buffer_address, staging_.data(),
+                          cmd.buffer_bytes, read_done) != tlm::TLM_OK_RESPONSE)
+            return false;
+        for (uint32_t s = 0; s < cmd.n_segments; ++s) {
+            const dma_segment& seg = cmd.segments[s];
+            if (!bursts(true, seg.dram_address, staging_.data() + seg.buffer_offset, seg.bytes, cmd.tensor_kind,
+                        delay, end)) {
+                cmd.bus_error = true;
+                return true;
+            }
+            cmd.dram_bytes += seg.bytes;
+        }
+        end = std::max(end, read_done);
+    } else {
+        for (uint32_t s = 0; s < cmd.n_segments; ++s) {
+            const dma_segment& seg = cmd.segments[s];
+            if (!bursts(false, seg.dram_address, staging_.data() + seg.buffer_offset, seg.bytes, cmd.tensor_kind,
+                        delay, end)) {
+                cmd.bus_error = true;
+                return true;
+            }
+            cmd.dram_bytes += seg.bytes;
+        }
+        // The buffer write streams behind the bursts; only its tail adds to the transfer.
+        sc_core::sc_time write_done = sc_core::SC_ZERO_TIME;
+        if (cmd.local)
+            std::copy(staging_.begin(), staging_.end(), cmd.local);
+        else if (transfer(buffer_socket(cmd.buffer), tlm::TLM_WRITE_COMMAND, cmd.buffer_address, staging_.data(),
+                          cmd.buffer_bytes, write_done) != tlm::TLM_OK_RESPONSE)
+            return false;
+        end = std::max(end, delay + write_done);
+    }
+    busy_ += end - delay;
+    delay = end;
+    ++commands_;
+    return true;
+}
+
+void dma_engine::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
+{
+    dma_command* cmd = command_extension<dma_command>::of(trans);
+    bool ok = cmd && (cmd->n_segments == 0 || cmd->segments);
+    for (uint32_t s = 0; ok && s < cmd->n_segments; ++s)
+        ok = cmd->segments[s].buffer_offset + cmd->segments[s].bytes <= cmd->buffer_bytes;
+    ok = ok && cmd->tensor_kind < dma_kinds && run(*cmd, delay);
+    trans.set_response_status(ok ? tlm::TLM_OK_RESPONSE : tlm::TLM_COMMAND_ERROR_RESPONSE);
+}
+
+statistics dma_engine::stats() const
+{
+    static const char* const kinds[dma_kinds] = {"stationary", "broadcast", "output", "metadata"};
+    statistics list;
+    for (uint32_t k = 0; k < dma_kinds; ++k) {
+        list.push_back({std::string("dram_read_bytes.") + kinds[k], double(read_bytes_[k]), "bytes",
+                        std::string("bytes read from DRAM for ") + kinds[k] + " tensors"});
+        list.push_back({std::string("dram_write_bytes.") + kinds[k], double(write_bytes_[k]), "bytes",
+                        std::string("bytes written to DRAM for ") + kinds[k] + " tensors"});
+    }
+    list.push_back({"dram_read_bytes", double(read_bytes()), "bytes", "bytes read from DRAM"});
+    list.push_back({"dram_write_bytes", double(write_bytes()), "bytes", "bytes written to DRAM"});
+    list.push_back({"bursts", double(bursts_), "bursts", "DRAM requests issued"});
+    list.push_back({"commands", double(commands_), "transfers", "gather/scatter transfers"});
+    list.push_back({"busy_ns", busy_.to_seconds() * 1e9, "ns", "time spent transferring (overlapping compute)"});
+    list.push_back({"bus_errors", double(bus_errors_), "requests", "DRAM requests answered with an error"});
+    return list;
+}
+
+void dma_engine::reset_stats()
+{
+    std::fill(std::begin(read_bytes_), std::end(read_bytes_), 0);
+    std::fill(std::begin(write_bytes_), std::end(write_bytes_), 0);
+    bursts_ = commands_ = bus_errors_ = 0;
+    busy_ = sc_core::SC_ZERO_TIME;
+}
+
+}  // namespace ant
