@@ -1,6 +1,8 @@
 #include "run_command.h"
 
+#include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -9,9 +11,13 @@
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ant_accelerator.h"
+#include "ant_manifest.h"
 #include "atomic_file.h"
 #include "elf_loader.h"
+#include "npy.h"
 #include "options.h"
+#include "register_file.h"
 #include "soc.h"
 
 namespace ant {
@@ -25,21 +31,39 @@ struct run_options {
     std::uint64_t max_instructions = 0;
     double max_time_ms = 0, quantum_ns = 0;
     bool summary = false;
-    std::vector<std::string> overrides, loads;
+    std::vector<std::string> overrides, loads, saves;
 };
 
-void apply_json(platform_config& c, const nlohmann::json& j, const std::string& prefix)
+// Platform keys (docs/platform.md) go to the platform, every other key to the accelerator
+// (docs/accelerator_interface.md).
+bool is_platform_key(const std::string& key)
+{
+    for (const char* prefix : {"cpu.", "clint.", "uart.", "sim.", "dram."})
+        if (key.rfind(prefix, 0) == 0)
+            return true;
+    return false;
+}
+
+void set_key(platform_config& c, accelerator_config& a, const std::string& key, const nlohmann::json& value)
+{
+    if (is_platform_key(key))
+        set_platform_key(c, key, value);
+    else
+        set_accelerator_key(a, key, value);
+}
+
+void apply_json(platform_config& c, accelerator_config& a, const nlohmann::json& j, const std::string& prefix)
 {
     for (auto it = j.begin(); it != j.end(); ++it) {
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
         if (it->is_object())
-            apply_json(c, *it, key);
+            apply_json(c, a, *it, key);
         else
-            set_platform_key(c, key, *it);
+            set_key(c, a, key, *it);
     }
 }
 
-void configure(platform_config& c, const run_options& o, const po::variables_map& vm)
+void configure(platform_config& c, accelerator_config& a, const run_options& o, const po::variables_map& vm)
 {
     if (!o.config.empty()) {
         std::ifstream in(o.config);
@@ -54,7 +78,7 @@ void configure(platform_config& c, const run_options& o, const po::variables_map
         if (j.contains("dram.preset"))
             set_platform_key(c, "dram.preset", j["dram.preset"]);
         try {
-            apply_json(c, j, "");
+            apply_json(c, a, j, "");
         } catch (const config_error& e) {
             throw usage_error(o.config + ": " + e.what());
         }
@@ -68,7 +92,7 @@ void configure(platform_config& c, const run_options& o, const po::variables_map
         if (value.is_discarded())
             value = text;
         try {
-            set_platform_key(c, key, value);
+            set_key(c, a, key, value);
         } catch (const config_error& e) {
             throw usage_error(std::string("--set: ") + e.what());
         }
@@ -129,6 +153,128 @@ nlohmann::json stats_document(const soc& platform, const run_result& r, int stat
     return j;
 }
 
+// ---- --load / --save: tensors exchanged with the firmware through the job manifest -------
+
+struct tensor_binding {
+    std::string name, path;
+};
+
+tensor_binding parse_binding(const std::string& option, const std::string& text)
+{
+    const size_t eq = text.find('=');
+    const std::string name = eq == std::string::npos ? "" : text.substr(0, eq);
+    bool ok = !name.empty() && name.size() < ANT_MANIFEST_NAME_BYTES && eq + 1 < text.size();
+    for (char ch : name)
+        ok = ok && (std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-' || ch == '.');
+    if (!ok)
+        throw usage_error(option + " '" + text + "' is not name=file.npy (a name of 1 to " +
+                          std::to_string(ANT_MANIFEST_NAME_BYTES - 1) + " letters, digits, '_', '-' or '.')");
+    return {name, text.substr(eq + 1)};
+}
+
+struct input_tensor {
+    std::string name, path;
+    dense_tensor tensor;
+};
+
+std::string hex(std::uint64_t v)
+{
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(v));
+    return b;
+}
+
+// Writes the tensors (dense float32, C order, 64-byte aligned from ANT_MANIFEST_DATA_BASE)
+// and the manifest at ANT_MANIFEST_ADDRESS into DRAM. Throws usage_error naming the file.
+void place_inputs(soc& platform, const std::vector<input_tensor>& inputs)
+{
+    const std::uint64_t base = platform.config().dram.base;
+    const std::uint64_t end = base + platform.config().dram.size_bytes;
+    if (ANT_MANIFEST_ADDRESS < base || ANT_MANIFEST_DATA_BASE > end)
+        throw usage_error("--load/--save: DRAM " + hex(base) + ".." + hex(end) + " does not hold the job manifest at " +
+                          hex(ANT_MANIFEST_ADDRESS) + " (dram.size_bytes must reach past it)");
+    ant_manifest m;
+    std::memset(&m, 0, sizeof m);
+    m.magic = ANT_MANIFEST_MAGIC;
+    m.version = ANT_MANIFEST_VERSION;
+    std::uint64_t next = ANT_MANIFEST_DATA_BASE;
+    for (const input_tensor& in : inputs) {
+        const dense_tensor& t = in.tensor;
+        if (t.shape.empty() || t.shape.size() > ANT_MANIFEST_MAX_DIMS)
+            throw usage_error(in.path + ": " + std::to_string(t.shape.size()) +
+                              " dimensions; --load takes 1 to 4");
+        const std::uint64_t bytes = std::uint64_t(t.elements()) * sizeof(float);
+        if (bytes == 0 || next + bytes > end || bytes > 0xFFFFFFFFull)
+            throw usage_error(in.path + ": " + std::to_string(bytes) + " bytes do not fit in DRAM at " + hex(next));
+        if (platform.debug_write(next, t.data.data(), bytes) != bytes)
+            throw usage_error(in.path + ": cannot write it into DRAM at " + hex(next));
+        ant_manifest_tensor& e = m.tensors[m.count++];
+        std::strncpy(e.name, in.name.c_str(), ANT_MANIFEST_NAME_BYTES - 1);
+        e.address = std::uint32_t(next);
+        e.bytes = std::uint32_t(bytes);
+        e.ndim = std::uint32_t(t.shape.size());
+        for (std::uint32_t d = 0; d < ANT_MANIFEST_MAX_DIMS; ++d)
+            e.shape[d] = d < e.ndim ? std::uint32_t(t.shape[d]) : 1u;
+        next = (next + bytes + ANT_MANIFEST_ALIGN - 1) / ANT_MANIFEST_ALIGN * ANT_MANIFEST_ALIGN;
+    }
+    m.inputs = m.count;
+    m.scratch_base = std::uint32_t(next);
+    m.scratch_end = std::uint32_t(end);  // 0 when DRAM ends at 4 GiB
+    if (platform.debug_write(ANT_MANIFEST_ADDRESS, &m, sizeof m) != sizeof m)
+        throw usage_error("--load: cannot write the job manifest at " + hex(ANT_MANIFEST_ADDRESS));
+}
+
+// Reads the named tensors the firmware published in the manifest into .npy files. Prints a
+// one-line error and returns false for the first that is missing or malformed.
+bool save_outputs(soc& platform, const std::vector<tensor_binding>& saves)
+{
+    ant_manifest m;
+    std::memset(&m, 0, sizeof m);
+    if (platform.debug_read(ANT_MANIFEST_ADDRESS, &m, sizeof m) != sizeof m || m.magic != ANT_MANIFEST_MAGIC) {
+        std::cerr << "ant-vp: error: --save: no job manifest in DRAM at " << hex(ANT_MANIFEST_ADDRESS) << "\n";
+        return false;
+    }
+    const std::uint64_t base = platform.config().dram.base;
+    const std::uint64_t end = base + platform.config().dram.size_bytes;
+    const std::uint32_t count = m.count < ANT_MANIFEST_MAX_TENSORS ? m.count : ANT_MANIFEST_MAX_TENSORS;
+    for (const tensor_binding& s : saves) {
+        const ant_manifest_tensor* e = nullptr;
+        for (std::uint32_t i = count; i-- > 0;)  // the latest entry of a name wins
+            if (std::strncmp(m.tensors[i].name, s.name.c_str(), ANT_MANIFEST_NAME_BYTES) == 0) {
+                e = &m.tensors[i];
+                break;
+            }
+        if (!e) {
+            std::cerr << "ant-vp: error: --save " << s.name << ": the firmware published no tensor of that name\n";
+            return false;
+        }
+        std::vector<int64_t> shape;
+        std::uint64_t elements = 1;
+        for (std::uint32_t d = 0; d < e->ndim && d < ANT_MANIFEST_MAX_DIMS; ++d) {
+            shape.push_back(e->shape[d]);
+            elements *= e->shape[d];
+        }
+        if (e->ndim == 0 || e->ndim > ANT_MANIFEST_MAX_DIMS || elements * sizeof(float) != e->bytes ||
+            e->address < base || e->address + std::uint64_t(e->bytes) > end) {
+            std::cerr << "ant-vp: error: --save " << s.name << ": malformed manifest entry (address "
+                      << hex(e->address) << ", " << e->bytes << " bytes, " << e->ndim << " dimensions)\n";
+            return false;
+        }
+        dense_tensor t(shape);
+        if (platform.debug_read(e->address, t.data.data(), e->bytes) != e->bytes) {
+            std::cerr << "ant-vp: error: --save " << s.name << ": cannot read DRAM at " << hex(e->address) << "\n";
+            return false;
+        }
+        try {
+            save_npy(s.path, t);
+        } catch (const std::exception& ex) {
+            std::cerr << "ant-vp: error: --save " << s.name << ": " << ex.what() << "\n";
+            return false;
+        }
+    }
+    return true;
+}
+
 }  // namespace
 
 int run_command(int argc, char** argv)
@@ -138,7 +284,7 @@ int run_command(int argc, char** argv)
         "ant-vp run: run RV32 firmware on the virtual platform\n"
         "exit status: the firmware's tohost code (0..63), 2 bad option/configuration, 65 corrupt ELF,\n"
         "66 missing ELF, 67 wrong architecture, 68 ELF does not fit in DRAM, 69 instruction limit,\n"
-        "70 fatal simulation error, 71 wfi deadlock, 72 simulated-time limit, 73 trap loop");
+        "70 fatal simulation error, 71 wfi deadlock, 72 simulated-time limit, 73 trap loop, 74 --save failed");
     desc.add_options()
         ("help,h", "show this help")
         ("firmware", po::value(&o.firmware)->required(), "RV32 ELF executable to run")
@@ -148,7 +294,10 @@ int run_command(int argc, char** argv)
         ("uart-file", po::value(&o.uart_file), "also write the UART output to this file")
         ("config", po::value(&o.config), "configuration JSON file (keys in docs/platform.md)")
         ("set", po::value(&o.overrides)->composing(), "key=value configuration override (repeatable)")
-        ("load", po::value(&o.loads)->composing(), "name=file.npy: load a tensor for the firmware (not supported yet)")
+        ("load", po::value(&o.loads)->composing(),
+         "name=file.npy: place a float32 tensor in DRAM and list it in the job manifest (repeatable)")
+        ("save", po::value(&o.saves)->composing(),
+         "name=file.npy: after the firmware exits 0, write the tensor it published as `name` (repeatable)")
         ("stats", po::value(&o.stats), "write statistics JSON here")
         ("summary", po::bool_switch(&o.summary), "print instructions, simulated time and MIPS on stderr");
     po::variables_map vm;
@@ -162,14 +311,48 @@ int run_command(int argc, char** argv)
     } catch (const po::error& e) {
         throw usage_error(std::string("run: ") + e.what());
     }
-    if (!o.loads.empty())
-        throw usage_error("run: --load is not supported yet (tensor loading comes with the accelerator bridge)");
-
     platform_config config;
-    configure(config, o, vm);
+    accelerator_config acc_config;
+    configure(config, acc_config, o, vm);
+    std::vector<input_tensor> inputs;
+    for (const std::string& text : o.loads) {
+        const tensor_binding b = parse_binding("--load", text);
+        for (const input_tensor& in : inputs)
+            if (in.name == b.name)
+                throw usage_error("--load: the name '" + b.name + "' is given twice");
+        if (inputs.size() == ANT_MANIFEST_MAX_TENSORS)
+            throw usage_error("--load: at most " + std::to_string(ANT_MANIFEST_MAX_TENSORS) + " tensors");
+        try {
+            inputs.push_back({b.name, b.path, load_npy(b.path)});
+        } catch (const npy_error& e) {
+            throw usage_error(e.what());
+        }
+    }
+    std::vector<tensor_binding> saves;
+    for (const std::string& text : o.saves)
+        saves.push_back(parse_binding("--save", text));
+
     // sc_stop() ends every run (tohost, limits); the kernel's "stopped by user" note is noise.
     sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
     soc platform("soc", config);  // throws config_error naming the key
+
+    // The accelerator in the 0x4000_0000 slot: register file in front, DMA and descriptor
+    // reads through the bus, interrupt to MEIP. It addresses the platform's DRAM.
+    acc_config.dram_base = config.dram.base;
+    acc_config.dram_size = config.dram.size_bytes;
+    ant_accelerator accelerator("accelerator", acc_config);
+    register_file_config rf_config;
+    rf_config.dram_base = config.dram.base;
+    rf_config.dram_size = config.dram.size_bytes;
+    register_file registers("register_file", accelerator, rf_config);
+    platform.bind_accelerator(registers.cfg_target);
+    registers.irq_out.bind(platform.accelerator_irq);
+    registers.desc_initiator.bind(platform.interconnect.bus_target);
+    accelerator.dma_initiator.bind(platform.interconnect.bus_target);
+    // One quantum for every initiator: the core's (sim.quantum_ns, --quantum-ns).
+    tlm::tlm_global_quantum::instance().set(sc_core::sc_time(config.sim.quantum_ns, sc_core::SC_NS));
+    if (!inputs.empty() || !saves.empty())
+        place_inputs(platform, inputs);
 
     const firmware_load fw = platform.load_firmware(o.firmware);
     if (fw.status != ELF_LOAD_OK) {
@@ -181,7 +364,7 @@ int run_command(int argc, char** argv)
                   << " has no tohost symbol; only a limit can end the run\n";
 
     const run_result r = platform.run();
-    const int status = end_exit_status(r);
+    int status = end_exit_status(r);
     if (r.end != run_end::exited)
         std::cerr << "ant-vp: error: " << o.firmware << ": " << r.message << "\n";
     if (o.summary) {
@@ -192,9 +375,22 @@ int run_command(int argc, char** argv)
                       status);
         std::cerr << line;
     }
+    if (!saves.empty()) {
+        if (status != 0)
+            std::cerr << "ant-vp: warning: firmware exit status " << status << ": --save skipped\n";
+        else if (!save_outputs(platform, saves))
+            status = run_exit_save_failed;
+    }
     if (!o.stats.empty()) {
         try {
-            write_file_atomically(o.stats, stats_document(platform, r, status).dump(2) + "\n");
+            nlohmann::json doc = stats_document(platform, r, status);
+            doc["accelerator_configuration"] = to_json(acc_config);
+            for (const statistic& st : prefixed("register_file", registers.stats()))
+                doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
+            for (const auto& [block, list] : accelerator.block_stats())
+                for (const statistic& st : prefixed("accelerator." + block, list))
+                    doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
+            write_file_atomically(o.stats, doc.dump(2) + "\n");
         } catch (const file_error& e) {
             throw usage_error(e.what());
         }
