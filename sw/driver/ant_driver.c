@@ -210,7 +210,6 @@ ant_status ant_arena_alloc(ant_arena *arena, size_t bytes, size_t align, void **
     if (start < arena->next || start > arena->end || bytes > arena->end - start)
         return fail(ANT_DRV_NO_MEMORY);
     arena->next = start + bytes;
-    memset((void *)start, 0, bytes);
     *out = (void *)start;
     return ANT_OK;
 }

@@ -96,7 +96,7 @@ typedef struct ant_arena {
 } ant_arena;
 
 ANT_MUST_CHECK ant_status ant_arena_init(ant_arena *arena, uintptr_t base, uintptr_t end);
-/* `bytes` from the arena, aligned to `align` (a power of two); zeroed. */
+/* `bytes` from the arena, aligned to `align` (a power of two); not cleared. */
 ANT_MUST_CHECK ant_status ant_arena_alloc(ant_arena *arena, size_t bytes, size_t align, void **out);
 
 /* ---- Descriptor helpers ------------------------------------------------------------- */
