@@ -102,6 +102,7 @@ void job_sequencer::read_tensor(dram_tensor& t, const char* what)
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
     if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
         fail(ANT_ERR_BUS, std::string("reading the plane table of ") + what + " failed");
+    dram_read_ += cmd.dram_bytes;
     qk_.inc(delay);
     if (t.offsets[0] != 0)
         fail(ANT_ERR_BAD_TENSOR, std::string(what) + ": the plane table does not start at 0");
@@ -188,6 +189,7 @@ void job_sequencer::execute(layer_job& job)
     resident_stationary_ = -1;
     resident_broadcasts_.clear();
     psums_reported_ = output_entries_ = 0;
+    dram_read_ = dram_write_ = 0;
     job.scnn_products_issued = job.vector_pairs = job.products_valid = job.products_rcp = 0;
     const uint64_t stall_before = load_stall_cycles_, drain_before = drain_cycles_;
     const sc_core::sc_time start = sc_core::sc_time_stamp() + qk_.get_local_time();
@@ -256,6 +258,7 @@ void job_sequencer::execute(layer_job& job)
             sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
             if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
                 fail(ANT_ERR_BUS, "writing the output's plane table failed");
+            dram_write_ += cmd.dram_bytes;
             qk_.inc(delay);
         }
         job.ok = true;
@@ -273,6 +276,8 @@ void job_sequencer::execute(layer_job& job)
     job.load_stall_cycles = load_stall_cycles_ - stall_before;
     job.drain_cycles = drain_cycles_ - drain_before;
     job.products_rcp = job.ok ? job.products_rcp : 0;
+    job.dram_read_bytes = dram_read_;
+    job.dram_write_bytes = dram_write_;
     cycles_ += job.cycles;
 }
 
@@ -305,6 +310,7 @@ void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t
     cmd.tensor_kind = kind;
     if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
         fail(ANT_ERR_BUS, "a DMA transfer of operand planes failed");
+    dram_read_ += cmd.dram_bytes;
 }
 
 // Scatters `count` drained planes (back to back in the output buffer) into the output
@@ -345,6 +351,7 @@ void job_sequencer::write_outputs(layer_job&, uint32_t first_output, uint32_t co
     cmd.tensor_kind = dma_output;
     if (at != bytes || send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
         fail(ANT_ERR_BUS, "writing output planes to DRAM failed");
+    dram_write_ += cmd.dram_bytes;
 }
 
 void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs,

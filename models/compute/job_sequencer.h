@@ -94,6 +94,7 @@ private:
     sc_core::sc_time previous_pass_;
     uint64_t psums_reported_ = 0;
     uint64_t output_entries_ = 0;  // CSR entries written to the output so far
+    uint64_t dram_read_ = 0, dram_write_ = 0;  // bytes this job moved
 
     uint64_t jobs_ = 0, failed_ = 0, passes_ = 0, stationary_loads_ = 0, broadcast_loads_ = 0;
     uint64_t cycles_ = 0, load_stall_cycles_ = 0, drain_cycles_ = 0, output_groups_ = 0;

@@ -304,14 +304,8 @@ void register_file::run()
         job_.desc = desc;
         job_.desc_address = address;
         qk_.sync();  // the sequencer starts at the time the job was handed over
-        const uint64_t read_before = accelerator_.dma.read_bytes(), write_before = accelerator_.dma.write_bytes();
         accelerator_.submit(&job_);
         wait(accelerator_.done());
-        // DRAM traffic of the job: the sequencer's figure, else what the DMA engine moved.
-        if (job_.dram_read_bytes == 0 && job_.dram_write_bytes == 0) {
-            job_.dram_read_bytes = accelerator_.dma.read_bytes() - read_before;
-            job_.dram_write_bytes = accelerator_.dma.write_bytes() - write_before;
-        }
         ant_error code = job_.ok ? ANT_ERR_NONE : job_.error_code;
         if (!job_.ok && code == ANT_ERR_NONE)
             code = ANT_ERR_BUS;  // failed without a code: report it rather than claim success
