@@ -61,12 +61,23 @@ uint64_t dma_engine::debug_access(bool write, uint64_t address, void* data, uint
     return dram_initiator->transport_dbg(trans);
 }
 
+// Scatter-gather lists of small CSR pieces are coalesced the way a DMA engine with a
+// burst-granular request queue does it: reads fetch every DRAM burst block that any segment
+// touches, once (adjacent and shared blocks merge, traffic counts whole blocks); writes merge
+// segments that are exactly adjacent in DRAM.
 bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
 {
     staging_.assign(cmd.buffer_bytes, 0);
     std::fill(in_flight_.begin(), in_flight_.end(), delay);
     sc_core::sc_time end = delay;
     cmd.dram_bytes = 0;
+    std::vector<dma_segment> order(cmd.segments, cmd.segments + cmd.n_segments);
+    order.erase(std::remove_if(order.begin(), order.end(), [](const dma_segment& g) { return g.bytes == 0; }),
+                order.end());
+    std::stable_sort(order.begin(), order.end(),
+                     [](const dma_segment& x, const dma_segment& y) { return x.dram_address < y.dram_address; });
+    const uint64_t burst = config_.burst_bytes;
+    std::vector<unsigned char> run_data;
     if (cmd.to_dram) {
         sc_core::sc_time read_done = delay;
         if (cmd.local)
@@ -74,25 +85,44 @@ bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
         else if (transfer(buffer_socket(cmd.buffer), tlm::TLM_READ_COMMAND, cmd.buffer_address, staging_.data(),
                           cmd.buffer_bytes, read_done) != tlm::TLM_OK_RESPONSE)
             return false;
-        for (uint32_t s = 0; s < cmd.n_segments; ++s) {
-            const dma_segment& seg = cmd.segments[s];
-            if (!bursts(true, seg.dram_address, staging_.data() + seg.buffer_offset, seg.bytes, cmd.tensor_kind,
-                        delay, end)) {
+        for (size_t i = 0; i < order.size();) {
+            size_t j = i;
+            run_data.clear();
+            uint64_t next = order[i].dram_address;
+            while (j < order.size() && order[j].dram_address == next) {
+                const unsigned char* src = staging_.data() + order[j].buffer_offset;
+                run_data.insert(run_data.end(), src, src + order[j].bytes);
+                next += order[j++].bytes;
+            }
+            if (!bursts(true, order[i].dram_address, run_data.data(), run_data.size(), cmd.tensor_kind, delay, end)) {
                 cmd.bus_error = true;
                 return true;
             }
-            cmd.dram_bytes += seg.bytes;
+            cmd.dram_bytes += run_data.size();
+            i = j;
         }
         end = std::max(end, read_done);
     } else {
-        for (uint32_t s = 0; s < cmd.n_segments; ++s) {
-            const dma_segment& seg = cmd.segments[s];
-            if (!bursts(false, seg.dram_address, staging_.data() + seg.buffer_offset, seg.bytes, cmd.tensor_kind,
-                        delay, end)) {
+        for (size_t i = 0; i < order.size();) {
+            // A run of burst blocks covering segments i..j-1 without gaps between blocks.
+            const uint64_t lo = order[i].dram_address / burst * burst;
+            uint64_t hi = (order[i].dram_address + order[i].bytes + burst - 1) / burst * burst;
+            size_t j = i + 1;
+            while (j < order.size() && order[j].dram_address / burst * burst <= hi) {
+                hi = std::max(hi, (order[j].dram_address + order[j].bytes + burst - 1) / burst * burst);
+                ++j;
+            }
+            run_data.assign(hi - lo, 0);
+            if (!bursts(false, lo, run_data.data(), hi - lo, cmd.tensor_kind, delay, end)) {
                 cmd.bus_error = true;
                 return true;
             }
-            cmd.dram_bytes += seg.bytes;
+            for (size_t k = i; k < j; ++k)
+                std::copy(run_data.begin() + long(order[k].dram_address - lo),
+                          run_data.begin() + long(order[k].dram_address - lo + order[k].bytes),
+                          staging_.begin() + long(order[k].buffer_offset));
+            cmd.dram_bytes += hi - lo;
+            i = j;
         }
         // The buffer write streams behind the bursts; only its tail adds to the transfer.
         sc_core::sc_time write_done = sc_core::SC_ZERO_TIME;
