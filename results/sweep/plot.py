@@ -8,8 +8,8 @@ mode, one panel per (layer, op).
 --x defaults to the first configuration column (a name with a '.') that takes more than one
 value. A numeric x spanning more than a factor 20 gets a log axis, and so does y. If other
 configuration columns vary too, each of their values gets its own line style.
---compute draws each mode's compute-only time (compute_cycles) as a thin dotted line: the
-plateau a memory system that never stalls would give.
+--compute draws each mode's PE-array time (pe_array_cycles, else compute_cycles) as a thin
+dotted line: what the layer would take if loads, drains and write-backs cost nothing.
 """
 import argparse
 import csv
@@ -23,8 +23,10 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-MODE_STYLE = {"ant": ("tab:red", "o"), "scnn": ("tab:blue", "s"), "dense": ("tab:gray", "^"),
-              "ideal": ("tab:green", "v")}
+# colour, marker, line width, marker size: wide light lines under narrow ones, so that modes
+# with equal times stay visible.
+MODE_STYLE = {"dense": ("#aaaaaa", "^", 4.0, 8), "scnn": ("tab:blue", "s", 2.2, 5), "ant": ("tab:red", "o", 1.0, 3),
+              "ideal": ("tab:green", "v", 1.0, 3)}
 LINESTYLES = ["-", "--", "-.", ":"]
 
 
@@ -42,7 +44,7 @@ def main():
     p.add_argument("--x", help="swept column (default: first config column with several values)")
     p.add_argument("--y", default="time_us", help="column to plot (default time_us; e.g. cycles, "
                    "stall_cycles, dram_read_bytes, bandwidth_achieved_gbps, read_latency_avg_ns)")
-    p.add_argument("--compute", action="store_true", help="also draw compute_cycles (as time) dotted")
+    p.add_argument("--compute", action="store_true", help="also draw the PE-array time dotted")
     p.add_argument("--normalize", action="store_true",
                    help="divide y by each line's minimum (1 = the plateau)")
     p.add_argument("--title", default="")
@@ -72,19 +74,15 @@ def main():
     panels = list(dict.fromkeys((r["layer"], r["op"]) for r in rows))
     layers = list(dict.fromkeys(l for l, _ in panels))
     ops = list(dict.fromkeys(o for _, o in panels))
-    modes = list(dict.fromkeys(r["mode"] for r in rows))
+    order = ["dense", "scnn", "ant", "ideal"]
+    modes = sorted(dict.fromkeys(r["mode"] for r in rows), key=lambda m: order.index(m) if m in order else 9)
     other_vals = list(itertools.product(*[list(dict.fromkeys(r[c] for r in rows)) for c in others]))
 
     def yval(r, col):
-        v = number(r[col])
-        if v is None:
-            return None
-        if col == "time_us" and args.compute is not None:
-            return v
-        return v
+        return number(r[col])
 
     def compute_val(r):
-        c = number(r.get("compute_cycles"))
+        c = number(r.get("pe_array_cycles")) or number(r.get("compute_cycles"))
         cyc, t = number(r.get("cycles")), number(r.get("time_us"))
         if c is None:
             return None
@@ -100,7 +98,7 @@ def main():
             ax = axes[i][j]
             sel = [r for r in rows if r["layer"] == layer and r["op"] == op]
             for mode in modes:
-                color, marker = MODE_STYLE.get(mode, ("black", "x"))
+                color, marker, lw, ms = MODE_STYLE.get(mode, ("black", "x", 1.0, 3))
                 for k, ov in enumerate(other_vals):
                     pts = [r for r in sel if r["mode"] == mode and all(r[c] == v for c, v in zip(others, ov))]
                     if not pts:
@@ -114,12 +112,12 @@ def main():
                     all_y += [v for v in py if v is not None and v > 0]
                     label = mode + ("" if not others else " " + ",".join("%s=%s" % (c.split(".")[-1], v)
                                                                          for c, v in zip(others, ov)))
-                    ax.plot(px, py, color=color, marker=marker, markersize=4,
+                    ax.plot(px, py, color=color, marker=marker, markersize=ms, linewidth=lw,
                             linestyle=LINESTYLES[k % len(LINESTYLES)], label=label)
                     if args.compute and not args.normalize:
                         cy = [compute_val(r) for r in pts]
                         ax.plot(px, cy, color=color, linestyle=":", linewidth=1,
-                                label=mode + " compute only" if k == 0 else None)
+                                label=mode + " PE array alone" if k == 0 else None)
                         all_y += [v for v in cy if v is not None and v > 0]
             ax.set_title("%s %s (C%s K%s %sx%s s%s)" % (layer, op, sel[0]["C"], sel[0]["K"], sel[0]["H"],
                                                          sel[0]["H"], sel[0]["stride"]), fontsize=9)
@@ -141,9 +139,11 @@ def main():
             for ax in row:
                 ax.set_yscale("log")
     handles, labels = axes[0][0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="upper center", ncol=min(len(labels), 6), fontsize=8, frameon=False)
-    fig.suptitle(args.title or os.path.basename(args.csv), fontsize=10, y=0.995)
-    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    top = 1 - 0.75 / fig.get_figheight()
+    fig.suptitle(args.title or os.path.basename(args.csv), fontsize=10, y=0.998)
+    fig.legend(handles, labels, loc="upper center", bbox_to_anchor=(0.5, 1 - 0.3 / fig.get_figheight()),
+               ncol=min(len(labels), 6), fontsize=8, frameon=False)
+    fig.tight_layout(rect=(0, 0, 1, top))
     tmp = args.out + ".tmp.png"
     fig.savefig(tmp, dpi=110)
     os.replace(tmp, args.out)
