@@ -97,22 +97,21 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
         return false;
     }
 
-    // The sequencer lays a pass's broadcast planes out back to back: one streaming read.
-    uint64_t span_end = cmd.n_broadcasts ? cmd.broadcasts[0].address : 0;
-    bool contiguous = true;
-    for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
-        contiguous = contiguous && cmd.broadcasts[b].address == span_end;
-        span_end = cmd.broadcasts[b].address + cmd.broadcasts[b].bytes;
-    }
+    // A pass's broadcast planes lie in ascending order in the kernel buffer, often among
+    // planes of later passes (a prefetched channel group): one streaming read of their span.
     broadcast_planes_.resize(cmd.n_broadcasts);
     if (cmd.n_broadcasts > 0) {
         const uint64_t base = cmd.broadcasts[0].address;
+        uint64_t span_end = base;
+        for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
+            if (cmd.broadcasts[b].address < span_end && b > 0) {
+                SC_REPORT_WARNING("ant/csr_fetch_unit", "broadcast planes of a pass must be in ascending buffer order");
+                return false;
+            }
+            span_end = cmd.broadcasts[b].address + cmd.broadcasts[b].bytes;
+        }
         broadcast_bytes_.resize(1);
         unsigned char* blob = broadcast_bytes_[0].reserve(span_end - base);
-        if (!contiguous) {
-            SC_REPORT_WARNING("ant/csr_fetch_unit", "broadcast planes of a pass must be laid out back to back");
-            return false;
-        }
         if (transfer(kernel_initiator, tlm::TLM_READ_COMMAND, base, blob, span_end - base, read_time) !=
             tlm::TLM_OK_RESPONSE)
             return false;

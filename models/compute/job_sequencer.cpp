@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <unordered_set>
 
 #include "command_extension.h"
 #include "csr_fetch_unit.h"
@@ -187,7 +188,7 @@ void job_sequencer::execute(layer_job& job)
     ++job_id_;
     ++jobs_;
     resident_stationary_ = -1;
-    resident_broadcasts_.clear();
+    resident_at_.clear();
     psums_reported_ = output_entries_ = 0;
     dram_read_ = dram_write_ = 0;
     job.scnn_products_issued = job.vector_pairs = job.products_valid = job.products_rcp = 0;
@@ -382,7 +383,8 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
             slot[outputs[i]] = int32_t(i - g0);
         ++output_groups_;
 
-        for (const pass_plan& pass : passes) {
+        for (size_t pi = 0; pi < passes.size(); ++pi) {
+            const pass_plan& pass = passes[pi];
             std::vector<std::pair<uint32_t, uint32_t>> pairs;
             std::vector<uint32_t> lanes;  // a pair's position in the full pass, stable across passes
             for (size_t i = 0; i < pass.pairs.size(); ++i)
@@ -396,29 +398,12 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
             if (sbytes > limits_.image)
                 fail(ANT_ERR_DOES_NOT_FIT, "a stationary plane (" + std::to_string(sbytes) +
                                                " bytes) does not fit the image buffer (" + std::to_string(limits_.image) + ")");
-            // Broadcast planes in chunks that fit the kernel buffer.
-            for (size_t p0 = 0; p0 < pairs.size();) {
-                size_t p1 = p0;
-                uint64_t bytes = 0;
-                while (p1 < pairs.size() && bytes + broadcast_.plane_bytes(pairs[p1].first) <= limits_.kernel)
-                    bytes += broadcast_.plane_bytes(pairs[p1++].first);
-                if (p1 == p0)
-                    fail(ANT_ERR_DOES_NOT_FIT, "a broadcast plane (" + std::to_string(broadcast_.plane_bytes(pairs[p0].first)) +
-                                                   " bytes) does not fit the kernel buffer (" + std::to_string(limits_.kernel) + ")");
-                sc_core::sc_time load = sc_core::SC_ZERO_TIME;
-                std::vector<uint32_t> wanted;
-                std::vector<buffer_plane> planes(p1 - p0);
-                uint64_t addr = 0;
-                for (size_t i = p0; i < p1; ++i) {
-                    wanted.push_back(pairs[i].first);
-                    planes[i - p0] = buffer_plane{addr, broadcast_.plane_bytes(pairs[i].first)};
-                    addr += planes[i - p0].bytes;
-                }
-                if (wanted != resident_broadcasts_) {
-                    load_planes(broadcast_, wanted, dma_buffer::kernel, dma_broadcast, load);
-                    resident_broadcasts_ = wanted;
-                    ++broadcast_loads_;
-                }
+            uint64_t pass_bytes = 0;
+            for (const auto& pr : pairs)
+                pass_bytes += broadcast_.plane_bytes(pr.first);
+
+            // Runs the pass (or the chunk [p0, p1) of it) once its planes are in the buffers.
+            auto issue = [&](size_t p0, size_t p1, const std::vector<buffer_plane>& planes, sc_core::sc_time load) {
                 if (resident_stationary_ != int64_t(pass.stationary)) {
                     sc_core::sc_time sload = sc_core::SC_ZERO_TIME;
                     load_planes(stationary_, {pass.stationary}, dma_buffer::image, dma_stationary, sload);
@@ -427,7 +412,6 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                     ++stationary_loads_;
                 }
                 advance(load);
-
                 std::vector<uint64_t> acc(p1 - p0);
                 std::vector<uint32_t> ids(p1 - p0);
                 for (size_t i = p0; i < p1; ++i) {
@@ -457,6 +441,73 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 job.products_rcp += cmd.counters.products_issued - cmd.counters.products_valid;
                 job.scnn_products_issued += cmd.scnn_products;
                 ++passes_;
+            };
+
+            if (pass_bytes <= limits_.kernel) {
+                // The usual case: the pass's broadcast planes fit. If some are missing, load
+                // this pass's planes and those of the following passes while they fit, in DRAM
+                // order, so that the DMA engine can coalesce them (a channel group of weights).
+                bool resident = true;
+                for (const auto& pr : pairs)
+                    resident = resident && resident_at_.count(pr.first);
+                sc_core::sc_time load = sc_core::SC_ZERO_TIME;
+                if (!resident) {
+                    std::vector<uint32_t> group;
+                    std::unordered_set<uint32_t> chosen;
+                    uint64_t total = 0;
+                    for (size_t pj = pi; pj < passes.size(); ++pj) {
+                        std::vector<uint32_t> extra;
+                        uint64_t extra_bytes = 0;
+                        for (const auto& pr : passes[pj].pairs)
+                            if (slot[pr.second] >= 0 && !chosen.count(pr.first)) {
+                                extra.push_back(pr.first);
+                                extra_bytes += broadcast_.plane_bytes(pr.first);
+                            }
+                        if (pj > pi && total + extra_bytes > limits_.kernel)
+                            break;
+                        for (uint32_t plane : extra)
+                            if (chosen.insert(plane).second)
+                                group.push_back(plane);
+                        total += extra_bytes;
+                    }
+                    std::sort(group.begin(), group.end());
+                    resident_at_.clear();
+                    uint64_t addr = 0;
+                    for (uint32_t plane : group) {
+                        resident_at_[plane] = addr;
+                        addr += broadcast_.plane_bytes(plane);
+                    }
+                    load_planes(broadcast_, group, dma_buffer::kernel, dma_broadcast, load);
+                    ++broadcast_loads_;
+                }
+                std::vector<buffer_plane> planes;
+                for (const auto& pr : pairs)
+                    planes.push_back(buffer_plane{resident_at_.at(pr.first), broadcast_.plane_bytes(pr.first)});
+                issue(0, pairs.size(), planes, load);
+                continue;
+            }
+            // A pass whose broadcast planes exceed the kernel buffer runs in chunks that fit.
+            resident_at_.clear();
+            for (size_t p0 = 0; p0 < pairs.size();) {
+                size_t p1 = p0;
+                uint64_t bytes = 0;
+                while (p1 < pairs.size() && bytes + broadcast_.plane_bytes(pairs[p1].first) <= limits_.kernel)
+                    bytes += broadcast_.plane_bytes(pairs[p1++].first);
+                if (p1 == p0)
+                    fail(ANT_ERR_DOES_NOT_FIT, "a broadcast plane (" + std::to_string(broadcast_.plane_bytes(pairs[p0].first)) +
+                                                   " bytes) does not fit the kernel buffer (" + std::to_string(limits_.kernel) + ")");
+                sc_core::sc_time load = sc_core::SC_ZERO_TIME;
+                std::vector<uint32_t> wanted;
+                std::vector<buffer_plane> planes(p1 - p0);
+                uint64_t addr = 0;
+                for (size_t i = p0; i < p1; ++i) {
+                    wanted.push_back(pairs[i].first);
+                    planes[i - p0] = buffer_plane{addr, broadcast_.plane_bytes(pairs[i].first)};
+                    addr += planes[i - p0].bytes;
+                }
+                load_planes(broadcast_, wanted, dma_buffer::kernel, dma_broadcast, load);
+                ++broadcast_loads_;
+                issue(p0, p1, planes, load);
                 p0 = p1;
             }
         }

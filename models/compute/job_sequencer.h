@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -90,7 +91,7 @@ private:
     uint32_t n_ = 1, c_ = 1, k_ = 1;
     dram_tensor stationary_, broadcast_, output_;
     int64_t resident_stationary_ = -1;
-    std::vector<uint32_t> resident_broadcasts_;
+    std::unordered_map<uint32_t, uint64_t> resident_at_;  // broadcast plane -> kernel buffer address
     sc_core::sc_time previous_pass_;
     uint64_t psums_reported_ = 0;
     uint64_t output_entries_ = 0;  // CSR entries written to the output so far
