@@ -187,7 +187,7 @@ void job_sequencer::execute(layer_job& job)
     job.error_code = ANT_ERR_NONE;
     ++job_id_;
     ++jobs_;
-    resident_stationary_ = -1;
+    stationary_at_.clear();
     resident_at_.clear();
     psums_reported_ = output_entries_ = 0;
     dram_read_ = dram_write_ = 0;
@@ -404,12 +404,34 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
 
             // Runs the pass (or the chunk [p0, p1) of it) once its planes are in the buffers.
             auto issue = [&](size_t p0, size_t p1, const std::vector<buffer_plane>& planes, sc_core::sc_time load) {
-                if (resident_stationary_ != int64_t(pass.stationary)) {
+                if (!stationary_at_.count(pass.stationary)) {
+                    // Bring this pass's stationary plane and those of the following passes
+                    // while they fit, in DRAM order: tiny planes would otherwise pay a DRAM
+                    // latency each, which one pass of compute cannot hide.
+                    std::vector<uint32_t> group;
+                    std::unordered_set<uint32_t> chosen;
+                    uint64_t total = 0;
+                    for (size_t pj = pi; pj < passes.size(); ++pj) {
+                        const uint32_t plane = passes[pj].stationary;
+                        const uint64_t bytes = stationary_.plane_bytes(plane);
+                        if (pj > pi && total + bytes > limits_.image)
+                            break;
+                        if (chosen.insert(plane).second) {
+                            group.push_back(plane);
+                            total += bytes;
+                        }
+                    }
+                    std::sort(group.begin(), group.end());
+                    stationary_at_.clear();
+                    uint64_t addr = 0;
+                    for (uint32_t plane : group) {
+                        stationary_at_[plane] = addr;
+                        addr += stationary_.plane_bytes(plane);
+                    }
                     sc_core::sc_time sload = sc_core::SC_ZERO_TIME;
-                    load_planes(stationary_, {pass.stationary}, dma_buffer::image, dma_stationary, sload);
+                    load_planes(stationary_, group, dma_buffer::image, dma_stationary, sload);
                     load = std::max(load, sload);  // separate buffers: the two loads overlap
-                    resident_stationary_ = pass.stationary;
-                    ++stationary_loads_;
+                    stationary_loads_ += group.size();
                 }
                 advance(load);
                 std::vector<uint64_t> acc(p1 - p0);
@@ -426,7 +448,7 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 cmd.stationary_dense = stationary_.dense();
                 cmd.broadcast_dense = broadcast_.dense();
                 cmd.n_outputs = n_outputs_total;
-                cmd.stationary = buffer_plane{0, sbytes};
+                cmd.stationary = buffer_plane{stationary_at_.at(pass.stationary), sbytes};
                 cmd.broadcasts = planes.data();
                 cmd.output_addresses = acc.data();
                 cmd.output_ids = ids.data();

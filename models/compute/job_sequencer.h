@@ -90,7 +90,7 @@ private:
     ant_geometry g_{};
     uint32_t n_ = 1, c_ = 1, k_ = 1;
     dram_tensor stationary_, broadcast_, output_;
-    int64_t resident_stationary_ = -1;
+    std::unordered_map<uint32_t, uint64_t> stationary_at_;  // stationary plane -> image buffer address
     std::unordered_map<uint32_t, uint64_t> resident_at_;  // broadcast plane -> kernel buffer address
     sc_core::sc_time previous_pass_;
     uint64_t psums_reported_ = 0;

@@ -27,6 +27,7 @@ vp_config test_vp_config()
     c.array.pe_cols = 3;
     c.accumulator_buffer.capacity_bytes = 1024;  // a few output planes at a time
     c.kernel_buffer.capacity_bytes = 1024;       // a few broadcast planes per pass
+    c.image_buffer.capacity_bytes = 1024;        // one 14x14 half-dense plane at a time
 #else
     c.array.pe_rows = 3;  // tiles that do not divide the planes evenly
     c.array.pe_cols = 2;
@@ -237,17 +238,18 @@ BOOST_AUTO_TEST_CASE(small_buffers_force_several_output_groups_without_changing_
     auto c = random_case(rng, ANT_OP_FW);
     // Enough output channels that their planes cannot all sit in a 1 KiB accumulator.
     char msg[256];
-    reference::conv_shape d{1, 2, 8, 8, 8, 3, 3, 1, 1, 1, 1};
-    BOOST_REQUIRE(ant_geometry_conv(&c->geometry, ANT_OP_FW, 8, 8, 3, 3, 1, 1, 1, 1, msg, sizeof msg) == 0);
+    reference::conv_shape d{1, 2, 8, 14, 14, 3, 3, 1, 1, 1, 1};
+    BOOST_REQUIRE(ant_geometry_conv(&c->geometry, ANT_OP_FW, 14, 14, 3, 3, 1, 1, 1, 1, msg, sizeof msg) == 0);
     c->n = 1, c->c = 2, c->k = 8;
-    c->a = random_tensor(rng, {1, 2, 8, 8}, 0.5);
+    c->a = random_tensor(rng, {1, 2, 14, 14}, 0.5);
     c->b = random_tensor(rng, {8, 2, 3, 3}, 0.5);
     c->expected = reference::conv_forward(d, c->a.data, c->b.data);
     run(*c, ANT_MODE_ANT);
     check_close(c->out.data, c->expected);
     BOOST_TEST(stat_of("job_sequencer", "output_groups") > 1);
-    // Each group reloads the stationary planes: more loads than planes.
+    // The image buffer holds one of the two stationary planes: each group refetches them.
     BOOST_TEST(stat_of("job_sequencer", "stationary_loads") > 2);
+    BOOST_TEST(stat_of("dma_engine", "dram_read_bytes.stationary") > 2 * 600);
 }
 #endif
 
