@@ -100,11 +100,12 @@ void job_sequencer::read_tensor(dram_tensor& t, const char* what)
     cmd.segments = &seg;
     cmd.n_segments = 1;
     cmd.tensor_kind = dma_metadata;
-    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    // Targets see the transaction at the initiator's local time: start from it.
+    sc_core::sc_time delay = qk_.get_local_time();
     if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
         fail(ANT_ERR_BUS, std::string("reading the plane table of ") + what + " failed");
     dram_read_ += cmd.dram_bytes;
-    qk_.inc(delay);
+    qk_.set(delay);
     if (t.offsets[0] != 0)
         fail(ANT_ERR_BAD_TENSOR, std::string(what) + ": the plane table does not start at 0");
     for (uint32_t p = 0; p < d.planes; ++p)
@@ -256,11 +257,11 @@ void job_sequencer::execute(layer_job& job)
             cmd.segments = &seg;
             cmd.n_segments = 1;
             cmd.tensor_kind = dma_metadata;
-            sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+            sc_core::sc_time delay = qk_.get_local_time();
             if (send_command(dma_initiator, cmd, delay) != tlm::TLM_OK_RESPONSE || cmd.bus_error)
                 fail(ANT_ERR_BUS, "writing the output's plane table failed");
             dram_write_ += cmd.dram_bytes;
-            qk_.inc(delay);
+            qk_.set(delay);
         }
         job.ok = true;
     } catch (const job_failure& f) {
@@ -428,8 +429,10 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                         stationary_at_[plane] = addr;
                         addr += stationary_.plane_bytes(plane);
                     }
-                    sc_core::sc_time sload = sc_core::SC_ZERO_TIME;
+                    const sc_core::sc_time now = qk_.get_local_time();
+                    sc_core::sc_time sload = now;
                     load_planes(stationary_, group, dma_buffer::image, dma_stationary, sload);
+                    sload -= now;
                     load = std::max(load, sload);  // separate buffers: the two loads overlap
                     stationary_loads_ += group.size();
                 }
@@ -454,8 +457,11 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 cmd.output_ids = ids.data();
                 cmd.lanes = lanes.data() + p0;
                 cmd.n_broadcasts = uint32_t(p1 - p0);
-                previous_pass_ = sc_core::SC_ZERO_TIME;
-                if (send_command(fetch_initiator, cmd, previous_pass_) != tlm::TLM_OK_RESPONSE)
+                const sc_core::sc_time now = qk_.get_local_time();
+                previous_pass_ = now;
+                const tlm::tlm_response_status fetched = send_command(fetch_initiator, cmd, previous_pass_);
+                previous_pass_ -= now;
+                if (fetched != tlm::TLM_OK_RESPONSE)
                     fail(cmd.bad_tensor ? ANT_ERR_BAD_TENSOR : ANT_ERR_BUS,
                          cmd.bad_tensor ? "an operand plane breaks the CSR invariants" : "the fetch unit failed a pass");
                 job.vector_pairs += cmd.counters.vector_pairs;
@@ -499,7 +505,10 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                         resident_at_[plane] = addr;
                         addr += broadcast_.plane_bytes(plane);
                     }
+                    const sc_core::sc_time now = qk_.get_local_time();
+                    load = now;
                     load_planes(broadcast_, group, dma_buffer::kernel, dma_broadcast, load);
+                    load -= now;
                     ++broadcast_loads_;
                 }
                 std::vector<buffer_plane> planes;
@@ -527,7 +536,10 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                     planes[i - p0] = buffer_plane{addr, broadcast_.plane_bytes(pairs[i].first)};
                     addr += planes[i - p0].bytes;
                 }
+                const sc_core::sc_time now = qk_.get_local_time();
+                load = now;
                 load_planes(broadcast_, wanted, dma_buffer::kernel, dma_broadcast, load);
+                load -= now;
                 ++broadcast_loads_;
                 issue(p0, p1, planes, load);
                 p0 = p1;
@@ -542,7 +554,8 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
         send_command(pe_initiator, report, ignored);
         uint64_t merged = report.exported_psums - psums_reported_;
         psums_reported_ = report.exported_psums;
-        sc_core::sc_time drain = sc_core::SC_ZERO_TIME;
+        const sc_core::sc_time drain_start = qk_.get_local_time();
+        sc_core::sc_time drain = drain_start;
         const bool dense_out = output_.dense();
         const uint64_t worst = dense_out ? out_plane_bytes : csr_blob_bytes(out_rows, uint64_t(out_rows) * out_cols);
         const size_t chunk = size_t(std::max<uint64_t>(1, limits_.output / worst));
@@ -565,8 +578,8 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 fail(ANT_ERR_DOES_NOT_FIT, "the post-processing unit could not drain the output planes");
             write_outputs(job, outputs[c0], uint32_t(c1 - c0), nnz, d.output_bytes, drain);
         }
-        drain_cycles_ += uint64_t(drain / clock_);
-        qk_.inc(drain);
+        drain_cycles_ += uint64_t((drain - drain_start) / clock_);
+        qk_.set(drain);
         if (qk_.need_sync())
             qk_.sync();
     }
