@@ -283,6 +283,53 @@ void job_sequencer::execute(layer_job& job)
     cycles_ += job.cycles;
 }
 
+// The planes of passes 0, 1, ... (as planes_of(j) lists them) while they fit `capacity`, the
+// first pass always, deduplicated and in plane (= DRAM) order so that the DMA engine can
+// coalesce neighbours.
+template <typename PlanesOf>
+std::vector<uint32_t> job_sequencer::prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t,
+                                                    PlanesOf planes_of)
+{
+    std::vector<uint32_t> group;
+    std::unordered_set<uint32_t> chosen;
+    uint64_t total = 0;
+    for (size_t j = 0; j < passes; ++j) {
+        std::vector<uint32_t> extra;
+        uint64_t extra_bytes = 0;
+        for (uint32_t plane : planes_of(j))
+            if (!chosen.count(plane) && std::find(extra.begin(), extra.end(), plane) == extra.end()) {
+                extra.push_back(plane);
+                extra_bytes += t.plane_bytes(plane);
+            }
+        if (j > 0 && total + extra_bytes > capacity)
+            break;
+        chosen.insert(extra.begin(), extra.end());
+        group.insert(group.end(), extra.begin(), extra.end());
+        total += extra_bytes;
+    }
+    std::sort(group.begin(), group.end());
+    return group;
+}
+
+// Loads a group back to back from buffer offset 0, records where each plane went, and
+// returns how long the load took from now.
+sc_core::sc_time job_sequencer::load_group(const dram_tensor& t, const std::vector<uint32_t>& group, dma_buffer buffer,
+                                           uint32_t kind, std::unordered_map<uint32_t, uint64_t>& placed)
+{
+    placed.clear();
+    uint64_t addr = 0;
+    for (uint32_t plane : group) {
+        placed[plane] = addr;
+        addr += t.plane_bytes(plane);
+    }
+    const sc_core::sc_time now = qk_.get_local_time();
+    sc_core::sc_time end = now;
+    load_planes(t, group, buffer, kind, end);
+    if (buffer == dma_buffer::image)
+        stationary_loads_ += group.size();
+    return end - now;
+}
+
 // Gathers planes of a tensor into a buffer at offset 0, back to back, in one DMA command.
 void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
                                 uint32_t kind, sc_core::sc_time& delay)
@@ -409,32 +456,12 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                     // Bring this pass's stationary plane and those of the following passes
                     // while they fit, in DRAM order: tiny planes would otherwise pay a DRAM
                     // latency each, which one pass of compute cannot hide.
-                    std::vector<uint32_t> group;
-                    std::unordered_set<uint32_t> chosen;
-                    uint64_t total = 0;
-                    for (size_t pj = pi; pj < passes.size(); ++pj) {
-                        const uint32_t plane = passes[pj].stationary;
-                        const uint64_t bytes = stationary_.plane_bytes(plane);
-                        if (pj > pi && total + bytes > limits_.image)
-                            break;
-                        if (chosen.insert(plane).second) {
-                            group.push_back(plane);
-                            total += bytes;
-                        }
-                    }
-                    std::sort(group.begin(), group.end());
-                    stationary_at_.clear();
-                    uint64_t addr = 0;
-                    for (uint32_t plane : group) {
-                        stationary_at_[plane] = addr;
-                        addr += stationary_.plane_bytes(plane);
-                    }
-                    const sc_core::sc_time now = qk_.get_local_time();
-                    sc_core::sc_time sload = now;
-                    load_planes(stationary_, group, dma_buffer::image, dma_stationary, sload);
-                    sload -= now;
+                    const std::vector<uint32_t> group = prefetch_group(
+                        passes.size() - pi, limits_.image, stationary_,
+                        [&](size_t j) { return std::vector<uint32_t>{passes[pi + j].stationary}; });
+                    const sc_core::sc_time sload = load_group(stationary_, group, dma_buffer::image, dma_stationary,
+                                                              stationary_at_);
                     load = std::max(load, sload);  // separate buffers: the two loads overlap
-                    stationary_loads_ += group.size();
                 }
                 advance(load);
                 std::vector<uint64_t> acc(p1 - p0);
@@ -480,35 +507,15 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                     resident = resident && resident_at_.count(pr.first);
                 sc_core::sc_time load = sc_core::SC_ZERO_TIME;
                 if (!resident) {
-                    std::vector<uint32_t> group;
-                    std::unordered_set<uint32_t> chosen;
-                    uint64_t total = 0;
-                    for (size_t pj = pi; pj < passes.size(); ++pj) {
-                        std::vector<uint32_t> extra;
-                        uint64_t extra_bytes = 0;
-                        for (const auto& pr : passes[pj].pairs)
-                            if (slot[pr.second] >= 0 && !chosen.count(pr.first)) {
-                                extra.push_back(pr.first);
-                                extra_bytes += broadcast_.plane_bytes(pr.first);
-                            }
-                        if (pj > pi && total + extra_bytes > limits_.kernel)
-                            break;
-                        for (uint32_t plane : extra)
-                            if (chosen.insert(plane).second)
-                                group.push_back(plane);
-                        total += extra_bytes;
-                    }
-                    std::sort(group.begin(), group.end());
-                    resident_at_.clear();
-                    uint64_t addr = 0;
-                    for (uint32_t plane : group) {
-                        resident_at_[plane] = addr;
-                        addr += broadcast_.plane_bytes(plane);
-                    }
-                    const sc_core::sc_time now = qk_.get_local_time();
-                    load = now;
-                    load_planes(broadcast_, group, dma_buffer::kernel, dma_broadcast, load);
-                    load -= now;
+                    const std::vector<uint32_t> group =
+                        prefetch_group(passes.size() - pi, limits_.kernel, broadcast_, [&](size_t j) {
+                            std::vector<uint32_t> planes;
+                            for (const auto& pr : passes[pi + j].pairs)
+                                if (slot[pr.second] >= 0)
+                                    planes.push_back(pr.first);
+                            return planes;
+                        });
+                    load = load_group(broadcast_, group, dma_buffer::kernel, dma_broadcast, resident_at_);
                     ++broadcast_loads_;
                 }
                 std::vector<buffer_plane> planes;

@@ -76,6 +76,10 @@ private:
                      uint32_t kind, sc_core::sc_time& delay);
     void write_outputs(layer_job& job, uint32_t first_output, uint32_t count, const std::vector<uint32_t>& nnz,
                        uint64_t bytes, sc_core::sc_time& delay);
+    template <typename PlanesOf>
+    std::vector<uint32_t> prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t, PlanesOf planes_of);
+    sc_core::sc_time load_group(const dram_tensor& t, const std::vector<uint32_t>& group, dma_buffer buffer,
+                                uint32_t kind, std::unordered_map<uint32_t, uint64_t>& placed);
     [[noreturn]] void fail(ant_error code, const std::string& text);
 
     sequencer_limits limits_;

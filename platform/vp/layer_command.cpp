@@ -132,16 +132,8 @@ int layer_command(int argc, char** argv)
         ("config", po::value(&o.config), "configuration JSON file")
         ("set", po::value(&o.overrides)->composing(), "key=value configuration override (repeatable)");
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        if (vm.count("help")) {
-            std::cout << desc << "\n";
-            return exit_ok;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw usage_error(std::string("layer: ") + e.what());
-    }
+    if (!parse_command_line(desc, argc, argv, "layer", vm))
+        return exit_ok;  // --help
     if (!ops.count(o.op))
         throw usage_error("--op '" + o.op + "' is not one of fw, bd, bw, spmm");
     if (!modes.count(o.mode))

@@ -2,10 +2,28 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iostream>
 
 #include "common/config_error.h"
 
 namespace ant {
+
+bool parse_command_line(const boost::program_options::options_description& desc, int argc, char** argv,
+                        const std::string& command, boost::program_options::variables_map& vm)
+{
+    namespace po = boost::program_options;
+    try {
+        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        if (vm.count("help")) {
+            std::cout << desc << "\n";
+            return false;
+        }
+        po::notify(vm);
+    } catch (const po::error& e) {
+        throw usage_error(command + ": " + e.what());
+    }
+    return true;
+}
 
 std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::string& what)
 {

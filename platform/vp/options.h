@@ -3,6 +3,8 @@
 #pragma once
 
 #include <stdexcept>
+
+#include <boost/program_options.hpp>
 #include <string>
 #include <utility>
 #include <vector>
@@ -19,6 +21,11 @@ public:
 };
 
 enum exit_status { exit_ok = 0, exit_job_failed = 1, exit_usage = 2 };
+
+// Parses a subcommand's options into the variables bound in `desc`. Prints the help and
+// returns false for --help; throws usage_error (prefixed with the command) for a bad line.
+bool parse_command_line(const boost::program_options::options_description& desc, int argc, char** argv,
+                        const std::string& command, boost::program_options::variables_map& vm);
 
 // "3" -> (3, 3), "3x2" -> (3, 2); `what` names the option in errors.
 std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::string& what);

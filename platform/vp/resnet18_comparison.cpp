@@ -159,16 +159,8 @@ int resnet18_comparison(int argc, char** argv)
         ("config", po::value(&config_file), "configuration JSON file")
         ("set", po::value(&overrides)->composing(), "key=value configuration override (repeatable)");
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        if (vm.count("help")) {
-            std::cout << desc << "\n";
-            return exit_ok;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw usage_error(e.what());
-    }
+    if (!parse_command_line(desc, argc, argv, "resnet18", vm))
+        return exit_ok;  // --help
     for (double d : {w.weight_density, w.act_density, w.grad_density})
         if (!(d > 0.0 && d <= 1.0))
             throw usage_error("densities must be in (0, 1]");

@@ -301,16 +301,8 @@ int run_command(int argc, char** argv)
         ("stats", po::value(&o.stats), "write statistics JSON here")
         ("summary", po::bool_switch(&o.summary), "print instructions, simulated time and MIPS on stderr");
     po::variables_map vm;
-    try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
-        if (vm.count("help")) {
-            std::cout << desc << "\n";
-            return exit_ok;
-        }
-        po::notify(vm);
-    } catch (const po::error& e) {
-        throw usage_error(std::string("run: ") + e.what());
-    }
+    if (!parse_command_line(desc, argc, argv, "run", vm))
+        return exit_ok;  // --help
     platform_config config;
     accelerator_config acc_config;
     configure(config, acc_config, o, vm);
