@@ -97,18 +97,15 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
         return false;
     }
 
-    // A pass's broadcast planes lie in ascending order in the kernel buffer, often among
-    // planes of later passes (a prefetched channel group): one streaming read of their span.
+    // A pass's broadcast planes sit together in the kernel buffer (the sequencer prefetches
+    // in pass order), sometimes next to planes of other passes: one streaming read of the
+    // span that holds them.
     broadcast_planes_.resize(cmd.n_broadcasts);
     if (cmd.n_broadcasts > 0) {
-        const uint64_t base = cmd.broadcasts[0].address;
-        uint64_t span_end = base;
+        uint64_t base = cmd.broadcasts[0].address, span_end = base;
         for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
-            if (cmd.broadcasts[b].address < span_end && b > 0) {
-                SC_REPORT_WARNING("ant/csr_fetch_unit", "broadcast planes of a pass must be in ascending buffer order");
-                return false;
-            }
-            span_end = cmd.broadcasts[b].address + cmd.broadcasts[b].bytes;
+            base = std::min(base, cmd.broadcasts[b].address);
+            span_end = std::max(span_end, cmd.broadcasts[b].address + cmd.broadcasts[b].bytes);
         }
         broadcast_bytes_.resize(1);
         unsigned char* blob = broadcast_bytes_[0].reserve(span_end - base);

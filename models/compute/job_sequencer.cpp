@@ -284,8 +284,9 @@ void job_sequencer::execute(layer_job& job)
 }
 
 // The planes of passes 0, 1, ... (as planes_of(j) lists them) while they fit `capacity`, the
-// first pass always, deduplicated and in plane (= DRAM) order so that the DMA engine can
-// coalesce neighbours.
+// first pass always, without repeats, in pass order: each pass's planes then sit together in
+// the buffer (one streaming read for the fetch unit), while the DMA engine still visits DRAM
+// in address order and coalesces neighbours. A pass never lists a plane twice.
 template <typename PlanesOf>
 std::vector<uint32_t> job_sequencer::prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t,
                                                     PlanesOf planes_of)
@@ -297,7 +298,7 @@ std::vector<uint32_t> job_sequencer::prefetch_group(size_t passes, uint64_t capa
         std::vector<uint32_t> extra;
         uint64_t extra_bytes = 0;
         for (uint32_t plane : planes_of(j))
-            if (!chosen.count(plane) && std::find(extra.begin(), extra.end(), plane) == extra.end()) {
+            if (!chosen.count(plane)) {
                 extra.push_back(plane);
                 extra_bytes += t.plane_bytes(plane);
             }
@@ -307,7 +308,6 @@ std::vector<uint32_t> job_sequencer::prefetch_group(size_t passes, uint64_t capa
         group.insert(group.end(), extra.begin(), extra.end());
         total += extra_bytes;
     }
-    std::sort(group.begin(), group.end());
     return group;
 }
 
