@@ -42,6 +42,7 @@ job_summary summarize(const layer_job& job, const simulation& acc)
     s.bank_conflict_cycles = uint64_t(stat(acc, "pe_array", "bank_conflict_cycles"));
     s.dram_read_bytes = uint64_t(stat(acc, "dma_engine", "dram_read_bytes"));
     s.dram_write_bytes = uint64_t(stat(acc, "dma_engine", "dram_write_bytes"));
+    s.energy = job_energy(acc.config().energy, acc.block_stats());
     return s;
 }
 
@@ -66,6 +67,9 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
     doc["bank_conflict_cycles"] = s.bank_conflict_cycles;
     doc["dram_read_bytes"] = s.dram_read_bytes;
     doc["dram_write_bytes"] = s.dram_write_bytes;
+    doc["energy_pj"] = s.energy.total_pj();
+    doc["energy"] = to_json(s.energy);
+    doc["energy_table"] = to_json(sim.config().energy);
     doc["simulated_ns"] = sc_core::sc_time_stamp().to_seconds() * 1e9;
     doc["wall_seconds"] = wall_seconds;
     doc["units"] = {
@@ -85,6 +89,7 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
         {"bank_conflict_cycles", "PE-cycles lost to accumulator bank conflicts"},
         {"dram_read_bytes", "bytes the accelerator read from DRAM (operands and plane tables)"},
         {"dram_write_bytes", "bytes the accelerator wrote to DRAM (outputs)"},
+        {"energy_pj", "pJ: multiplies, accumulations, index arithmetic, SRAM and DRAM accesses (see energy, energy_table)"},
         {"simulated_ns", "ns of simulated time at the end of the job"},
         {"wall_seconds", "s of host time for the simulation"},
     };

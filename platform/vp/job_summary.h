@@ -29,6 +29,7 @@ struct job_summary {
     double multiplier_utilisation = 0;
     uint64_t bank_conflict_cycles = 0;
     uint64_t dram_read_bytes = 0, dram_write_bytes = 0;
+    energy_breakdown energy;
 };
 
 job_summary summarize(const layer_job& job, const simulation& sim);

@@ -52,6 +52,8 @@ void set_key(vp_config& config, const std::string& key, const nlohmann::json& va
 {
     if (key.rfind("dram.", 0) == 0)
         set_dram_key(config.dram, key.substr(5), value);
+    else if (key.rfind("energy.", 0) == 0)
+        set_energy_key(config.energy, key.substr(7), value);
     else
         set_accelerator_key(config.accelerator, key, value);
 }

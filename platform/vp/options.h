@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accelerator_config.h"
+#include "energy_model.h"
 #include "memory/dram_config.h"
 
 namespace ant {
@@ -35,6 +36,7 @@ std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::strin
 struct vp_config {
     accelerator_config accelerator;
     dram_config dram = dram_preset("scnn-50gbps");
+    energy_table energy;
 };
 
 // Applies a JSON configuration file (flat {"key": value} or nested {"block": {"key": v}})

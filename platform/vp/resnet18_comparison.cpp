@@ -67,7 +67,7 @@ table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, 
     std::printf("%-8s %-3s %12s %12s %12s %12s %7s %7s %9s %8s %8s %s\n", "layer", "op", "dense cyc",
                 "scnn cyc", "ant cyc", "ideal cyc", "RCP scn", "RCP ant", "anticip.", "ant/scn", "idl/scn",
                 "outputs");
-    double log_speedup = 0.0, log_ideal = 0.0;
+    double log_speedup = 0.0, log_ideal = 0.0, log_energy = 0.0, energy[4] = {0, 0, 0, 0};
     uint64_t total[4] = {0, 0, 0, 0}, rcp_scnn = 0, rcp_avoided = 0;
     const size_t total_jobs = std::size(layers) * 3;
     for (size_t li = 0; li < std::size(layers); ++li) {
@@ -100,6 +100,7 @@ table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, 
                     break;
                 }
                 sum[mode] = summarize(job, sim);
+                energy[mode] += sum[mode].energy.total_pj();
                 out[mode] = sim.output(job);
                 total[mode] += sum[mode].cycles;
             }
@@ -116,6 +117,7 @@ table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, 
             const double spi = double(sum[ANT_MODE_SCNN].cycles) / double(sum[ANT_MODE_IDEAL].cycles);
             log_speedup += std::log(sp);
             log_ideal += std::log(spi);
+            log_energy += std::log(sum[ANT_MODE_SCNN].energy.total_pj() / sum[ANT_MODE_ANT].energy.total_pj());
             rcp_scnn += sum[ANT_MODE_ANT].products_rcp_scnn;
             rcp_avoided += uint64_t(sum[ANT_MODE_ANT].rcp_avoided_vs_scnn);
             std::printf("%-8s %-3s %12llu %12llu %12llu %12llu %6.1f%% %6.1f%% %8.1f%% %7.2fx %7.2fx %s\n", L.name,
@@ -133,10 +135,15 @@ table_totals run_table(simulation& sim, const workload& w, ant_mapping mapping, 
                 (unsigned long long)total[1], (unsigned long long)total[2], (unsigned long long)total[3]);
     if (measured > 0)
         std::printf("geomean speedup over scnn: ant %.2fx, ideal %.2fx; total-time speedup: ant %.2fx; "
-                    "RCPs anticipated by ant: %.1f%%\n\n",
+                    "RCPs anticipated by ant: %.1f%%\n",
                     std::exp(log_speedup / measured), std::exp(log_ideal / measured),
                     double(total[1]) / double(total[2]),
                     rcp_scnn ? 100.0 * double(rcp_avoided) / double(rcp_scnn) : 0.0);
+    if (measured > 0)
+        std::printf("energy: dense %.1f uJ, scnn %.1f uJ, ant %.1f uJ, ideal %.1f uJ; scnn/ant geomean %.2fx, "
+                    "total %.2fx (table: energy.* keys, Horowitz ISSCC 2014 defaults)\n\n",
+                    energy[0] * 1e-6, energy[1] * 1e-6, energy[2] * 1e-6, energy[3] * 1e-6,
+                    std::exp(log_energy / measured), energy[1] / energy[2]);
     return t;
 }
 
