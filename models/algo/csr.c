@@ -38,26 +38,28 @@ csr_status csr_validate(const csr_plane *p, char *msg, size_t msg_len)
         msg[0] = '\0';
     if (p->rows == 0 || p->cols == 0 || p->cols > CSR_MAX_COLS)
         return fail(CSR_ERR_DIMS, msg, msg_len, "plane is %ux%u (rows and cols must be 1..%u)",
-                    p->rows, p->cols, CSR_MAX_COLS);
+                    (unsigned)p->rows, (unsigned)p->cols, (unsigned)CSR_MAX_COLS);
     if (p->row_ptr[0] != 0)
         return fail(CSR_ERR_ROW_PTR_START, msg, msg_len, "row_ptr[0] is %u, must be 0",
-                    p->row_ptr[0]);
+                    (unsigned)p->row_ptr[0]);
     for (uint32_t r = 0; r < p->rows; ++r)
         if (p->row_ptr[r + 1] < p->row_ptr[r])
             return fail(CSR_ERR_ROW_PTR_DECREASING, msg, msg_len,
-                        "row_ptr[%u] = %u is below row_ptr[%u]", r + 1, p->row_ptr[r + 1], r);
+                        "row_ptr[%u] = %u is below row_ptr[%u]", (unsigned)(r + 1),
+                        (unsigned)p->row_ptr[r + 1], (unsigned)r);
     if (csr_nnz(p) > p->capacity)
         return fail(CSR_ERR_OVER_CAPACITY, msg, msg_len, "nnz %u exceeds capacity %u",
-                    csr_nnz(p), p->capacity);
+                    (unsigned)csr_nnz(p), (unsigned)p->capacity);
     for (uint32_t r = 0; r < p->rows; ++r) {
         for (uint32_t e = p->row_ptr[r]; e < p->row_ptr[r + 1]; ++e) {
             if (p->col_idx[e] >= p->cols)
                 return fail(CSR_ERR_COL_OUT_OF_RANGE, msg, msg_len,
-                            "entry %u (row %u) has column %u", e, r, p->col_idx[e]);
+                            "entry %u (row %u) has column %u", (unsigned)e, (unsigned)r,
+                            (unsigned)p->col_idx[e]);
             if (e > p->row_ptr[r] && p->col_idx[e] <= p->col_idx[e - 1])
                 return fail(CSR_ERR_COL_NOT_SORTED, msg, msg_len,
-                            "entry %u (row %u) has column %u not above its predecessor", e, r,
-                            p->col_idx[e]);
+                            "entry %u (row %u) has column %u not above its predecessor", (unsigned)e,
+                            (unsigned)r, (unsigned)p->col_idx[e]);
         }
     }
     return CSR_OK;
