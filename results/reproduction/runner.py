@@ -1,0 +1,165 @@
+"""Runs trace jobs through `ant-vp layer` on a pool of worker processes.
+
+Each task is one (network, memory setting, mode, trace job); a worker thread starts one
+`ant-vp layer` process for it, reads the statistics JSON it writes and keeps only the
+numbers the reproduction needs. The simulations run as separate processes, so --jobs N
+keeps N cores busy. Ctrl-C or a failed job stops the pool and kills what still runs.
+"""
+import concurrent.futures
+import json
+import os
+import subprocess
+import threading
+import time
+
+from errors import InputError, JobError
+from progress import Progress
+
+# Columns kept per job: name in the record -> path in the statistics JSON.
+STATS = {
+    "cycles": ("cycles",),
+    "compute_cycles": ("compute_cycles",),
+    "stall_cycles": ("stall_cycles",),
+    "energy_pj": ("energy_pj",),
+    "energy_dram_pj": ("energy", "dram_pj"),
+    "products_issued": ("products_issued",),
+    "products_valid": ("products_valid",),
+    "products_rcp": ("products_rcp",),
+    "products_rcp_scnn": ("products_rcp_scnn",),
+    "rcp_avoided_vs_scnn": ("rcp_avoided_vs_scnn",),
+    "dram_read_bytes": ("dram_read_bytes",),
+    "dram_write_bytes": ("dram_write_bytes",),
+    "wall_seconds": ("wall_seconds",),
+}
+
+
+class Task:
+    """One ant-vp run: a trace job in one mode under one memory setting."""
+
+    def __init__(self, network, trace_path, job, mode, memory, settings):
+        self.network, self.trace_path, self.job = network, trace_path, job
+        self.mode, self.memory, self.settings = mode, memory, settings
+        self.weight = job_weight(job)
+
+    def label(self):
+        return "%s %s %s (op %s, mode %s, memory %s)" % (self.network, self.job["layer"], self.job["phase"],
+                                                         self.job["op"], self.mode, self.memory)
+
+    def command(self, ant_vp, out, stats):
+        j = self.job
+        cmd = [ant_vp, "layer", "--op", j["op"], "--mode", self.mode,
+               "--a", os.path.join(self.trace_path, j["a"]), "--b", os.path.join(self.trace_path, j["b"]),
+               "--out", out, "--stats", stats]
+        if j["op"] != "spmm":
+            cmd += ["--stride", "%dx%d" % tuple(j["stride"]), "--pad", "%dx%d" % tuple(j["pad"])]
+        if j["op"] == "bw":
+            cmd += ["--kernel", "%dx%d" % tuple(j["kernel"])]
+        if j["op"] == "bd":
+            cmd += ["--in", "%dx%d" % tuple(j["in"])]
+        for s in self.settings:
+            cmd += ["--set", s]
+        return cmd
+
+
+def job_weight(job):
+    """Dense multiply-accumulates of a job plus a per-process constant: a rough cost for
+    ordering (largest first, so the pool does not end on one long job) and for the ETA."""
+    a, b = job["a_shape"], job["b_shape"]
+    if job["op"] == "spmm":
+        macs = a[0] * a[1] * b[1]
+    elif job["op"] == "fw":
+        macs = a[0] * b[0] * b[1] * b[2] * b[3] * a[2] * a[3]  # N K C R S H W (stride ignored)
+    elif job["op"] == "bd":
+        macs = a[0] * a[1] * a[2] * a[3] * b[1] * b[2] * b[3]  # N K Ho Wo C R S
+    else:
+        macs = b[0] * b[1] * b[2] * b[3] * a[1] * job["kernel"][0] * job["kernel"][1]  # N K Ho Wo C R S
+    return macs + 2e6
+
+
+def _lookup(doc, path):
+    for part in path:
+        doc = doc[part]
+    return doc
+
+
+def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=False):
+    """Records (dict per task, in task order) and a list of failure messages.
+
+    Stops at the first failure unless keep_going; an ant-vp exit 2 (it refused its input or
+    a --set key) always stops and raises InputError, a job failure raises JobError unless
+    keep_going (then the failures are returned)."""
+    records = [None] * len(tasks)
+    failures = []
+    lock = threading.Lock()
+    running = {}
+    stop = threading.Event()
+    progress = Progress(sum(t.weight for t in tasks), len(tasks), quiet=quiet)
+
+    def halt():
+        """No new job starts; the running ones are killed (their results are not wanted)."""
+        with lock:
+            stop.set()
+            for proc in running.values():
+                proc.kill()
+
+    def run(index):
+        task = tasks[index]
+        out = os.path.join(workdir, "out-%d.npy" % index)
+        stats = os.path.join(workdir, "stats-%d.json" % index)
+        with lock:
+            if stop.is_set():
+                return
+            proc = subprocess.Popen(task.command(ant_vp, out, stats), stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.PIPE)
+            running[index] = proc
+        progress.started(task.network)
+        try:
+            _, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            _, err = proc.communicate()
+            err = (err or b"") + b"\ntimed out after %g s" % timeout
+        with lock:
+            running.pop(index, None)
+            killed = stop.is_set()
+        if os.path.exists(out):
+            os.unlink(out)
+        if proc.returncode != 0:
+            if killed:
+                return
+            lines = err.decode(errors="replace").strip().splitlines()
+            msg = "%s: ant-vp exit %d: %s" % (task.label(), proc.returncode, lines[-1] if lines else "(no message)")
+            with lock:
+                failures.append((proc.returncode, msg))
+            if proc.returncode == 2 or not keep_going:
+                halt()
+            progress.finished(task.weight)
+            return
+        with open(stats) as f:
+            doc = json.load(f)
+        os.unlink(stats)
+        rec = {"network": task.network, "layer": task.job["layer"], "phase": task.job["phase"],
+               "op": task.job["op"], "mode": task.mode, "memory": task.memory}
+        for name, path in STATS.items():
+            rec[name] = _lookup(doc, path)
+        records[index] = rec
+        progress.finished(task.weight)
+
+    futures = []
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
+    try:
+        futures = [pool.submit(run, i) for i in range(len(tasks))]
+        for fut in concurrent.futures.as_completed(futures):
+            fut.result()
+    finally:
+        for fut in futures:
+            fut.cancel()
+        halt()
+        pool.shutdown(wait=True)
+        progress.close()
+    refused = [m for rc, m in failures if rc == 2]
+    if refused:
+        raise InputError(refused[0])
+    if failures and not keep_going:
+        raise JobError(failures[0][1])
+    return records, [m for _, m in failures]

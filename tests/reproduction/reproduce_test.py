@@ -1,0 +1,243 @@
+#!/usr/bin/python3
+"""Tests of the reproduction driver (results/reproduction/reproduce.py) on tiny synthetic traces.
+
+    /usr/bin/python3 reproduce_test.py --ant-vp build/ant-vp --workdir /tmp/x --case NAME
+    /usr/bin/python3 reproduce_test.py --list
+
+* sums_match_job_stats: the driver runs end to end; every total in reproduction.json
+  (cycles, energy and phase cycles per mode, speedup, energy ratio, RCPs anticipated, RCP
+  share) equals the sum the test forms itself from `ant-vp layer` runs of the same jobs
+  with the recorded settings, and the --set key reaches every run.
+* Bad input (unknown network, density outside (0, 1], manifest that does not match its
+  tensors, missing trace file, missing trace without an exporter, missing ant-vp, a --set
+  key ant-vp refuses): exit 2, one line on stderr naming the problem, nothing written.
+* job_failure_exits_1_naming_the_job: a job that fails inside ant-vp (exit 1) stops the run
+  with exit 1 and a line naming the network, layer, phase, mode and memory; nothing written.
+"""
+import argparse
+import csv
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+DRIVER = os.path.join(ROOT, "results", "reproduction", "reproduce.py")
+sys.path.insert(0, HERE)
+import make_trace  # noqa: E402
+
+PYTHON = sys.executable
+# Changes the cycle counts (narrower vectors), so the test can see it reach ant-vp.
+PASSED_SET = "pe_array.f=2"
+
+
+class Failure(Exception):
+    pass
+
+
+def check(cond, msg):
+    if not cond:
+        raise Failure(msg)
+
+
+class Case:
+    def __init__(self, ant_vp, workdir):
+        self.ant_vp, self.work = ant_vp, workdir
+        shutil.rmtree(workdir, ignore_errors=True)
+        os.makedirs(workdir)
+        self.traces = os.path.join(workdir, "traces")
+        self.out = os.path.join(workdir, "out")
+        self.trace = make_trace.build(self.traces, "resnet18", 1, 0.1, 0)
+
+    def driver(self, *extra, ant_vp=None):
+        cmd = [PYTHON, DRIVER, "--networks", "resnet18", "--trace-root", self.traces, "--out", self.out,
+               "--ant-vp", ant_vp or self.ant_vp, "--jobs", "2", "--quiet"] + list(extra)
+        p = subprocess.run(cmd, capture_output=True, text=True)
+        return p.returncode, p.stdout, p.stderr
+
+    def manifest(self):
+        with open(os.path.join(self.trace, "manifest.json")) as f:
+            return json.load(f)
+
+    def ant_vp_stats(self, job, mode, settings):
+        """Statistics of one job run directly (the test's own command line)."""
+        stats, out = os.path.join(self.work, "direct.json"), os.path.join(self.work, "direct.npy")
+        cmd = [self.ant_vp, "layer", "--op", job["op"], "--mode", mode, "--a", os.path.join(self.trace, job["a"]),
+               "--b", os.path.join(self.trace, job["b"]), "--out", out, "--stats", stats]
+        if job["op"] != "spmm":
+            cmd += ["--stride", "%dx%d" % tuple(job["stride"]), "--pad", "%dx%d" % tuple(job["pad"])]
+        if job["op"] == "bw":
+            cmd += ["--kernel", "%dx%d" % tuple(job["kernel"])]
+        if job["op"] == "bd":
+            cmd += ["--in", "%dx%d" % tuple(job["in"])]
+        for s in settings:
+            cmd += ["--set", s]
+        subprocess.run(cmd, check=True, capture_output=True)
+        with open(stats) as f:
+            return json.load(f)
+
+    def expect_refusal(self, status, *extra, ant_vp=None, mention=None):
+        rc, out, err = self.driver(*extra, ant_vp=ant_vp)
+        lines = err.strip().splitlines()
+        check(rc == status, "exit %d, expected %d; stderr: %s" % (rc, status, err.strip()))
+        check(len(lines) == 1 and lines[0].startswith("reproduce: error: "),
+              "expected one 'reproduce: error:' line on stderr, got %r" % err)
+        if mention:
+            for word in mention:
+                check(word in lines[0], "the error %r does not mention %r" % (lines[0], word))
+        check(not os.path.exists(self.out) or not os.listdir(self.out),
+              "something was written to %s: %s" % (self.out, os.listdir(self.out) if os.path.exists(self.out) else ""))
+        check(out == "", "stdout not empty: %r" % out)
+
+
+def close(a, b):
+    return a is not None and b is not None and math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def sums_match_job_stats(c):
+    modes = ["scnn", "ant"]
+    rc, out, err = c.driver("--modes", ",".join(modes), "--memory", "both", "--set", PASSED_SET)
+    check(rc == 0, "driver exit %d: %s" % (rc, err))
+    for name in ("reproduction.json", "per_job.csv", "table.md", "speedup.png", "energy.png"):
+        check(os.path.getsize(os.path.join(c.out, name)) > 0, "%s missing or empty" % name)
+    with open(os.path.join(c.out, "reproduction.json")) as f:
+        doc = json.load(f)
+    with open(os.path.join(c.out, "table.md")) as f:
+        check(f.read().strip() == out.strip(), "table.md differs from the table printed on stdout")
+    cfg = doc["config"]
+    check(cfg["set"] == [PASSED_SET], "--set not recorded: %r" % cfg["set"])
+    jobs = c.manifest()["jobs"]
+    with open(os.path.join(c.out, "per_job.csv")) as f:
+        rows = list(csv.DictReader(f))
+    check(len(rows) == len(jobs) * len(modes) * 2, "per_job.csv has %d rows, expected %d"
+          % (len(rows), len(jobs) * len(modes) * 2))
+    set_seen = False
+    for memory in ("ideal", "dram"):
+        settings = cfg["memory_settings"][memory] + cfg["set"]
+        net = doc["memory"][memory]["networks"][0]
+        check(net["name"] == "resnet18", "network name %r" % net["name"])
+        cycles = {m: 0 for m in modes}
+        energy = {m: 0.0 for m in modes}
+        phases = {m: {"fw": 0, "bd": 0, "bw": 0} for m in modes}
+        rcp_avoided = rcp_scnn_by_ant = scnn_rcp = scnn_issued = 0
+        for job in jobs:
+            for mode in modes:
+                s = c.ant_vp_stats(job, mode, settings)
+                cycles[mode] += s["cycles"]
+                energy[mode] += s["energy_pj"]
+                phases[mode][job["phase"]] += s["cycles"]
+                if mode == "ant":
+                    rcp_avoided += s["rcp_avoided_vs_scnn"]
+                    rcp_scnn_by_ant += s["products_rcp_scnn"]
+                    if not set_seen:
+                        plain = c.ant_vp_stats(job, mode, cfg["memory_settings"][memory])
+                        set_seen = plain["cycles"] != s["cycles"]
+                if mode == "scnn":
+                    scnn_rcp += s["products_rcp"]
+                    scnn_issued += s["products_issued"]
+        check(net["cycles"] == cycles, "%s cycles %r, sum of job stats %r" % (memory, net["cycles"], cycles))
+        check(all(close(net["energy_pj"][m], energy[m]) for m in modes),
+              "%s energy %r, sum of job stats %r" % (memory, net["energy_pj"], energy))
+        check(net["phase_cycles"] == phases, "%s phase cycles %r, expected %r" % (memory, net["phase_cycles"], phases))
+        check(close(net["speedup_vs_scnn"], cycles["scnn"] / cycles["ant"]), "%s speedup" % memory)
+        check(close(net["energy_ratio_vs_scnn"], energy["scnn"] / energy["ant"]), "%s energy ratio" % memory)
+        check(close(net["rcp_anticipated"], rcp_avoided / rcp_scnn_by_ant), "%s rcp_anticipated" % memory)
+        check(close(net["rcp_share_scnn"], scnn_rcp / scnn_issued), "%s rcp_share_scnn" % memory)
+        check(close(doc["memory"][memory]["geomean"]["speedup_vs_scnn"], net["speedup_vs_scnn"]),
+              "%s geomean of one network is not that network's speedup" % memory)
+        csv_cycles = sum(int(r["cycles"]) for r in rows if r["memory"] == memory and r["mode"] == "ant")
+        check(csv_cycles == cycles["ant"], "per_job.csv ant cycles %d, expected %d" % (csv_cycles, cycles["ant"]))
+    check(set_seen, "%s changed no job's cycles: the test cannot see it reach ant-vp" % PASSED_SET)
+
+
+def unknown_network_exits_2(c):
+    c.expect_refusal(2, "--networks", "resnet18,alexnet", mention=["alexnet"])
+
+
+def density_zero_exits_2(c):
+    c.expect_refusal(2, "--density", "0", mention=["--density"])
+
+
+def density_above_one_exits_2(c):
+    c.expect_refusal(2, "--density", "1.5", mention=["--density"])
+
+
+def manifest_shape_mismatch_exits_2(c):
+    m = c.manifest()
+    m["jobs"][1]["a_shape"][1] += 1
+    m["layers"] = m["layers"]
+    with open(os.path.join(c.trace, "manifest.json"), "w") as f:
+        json.dump(m, f)
+    c.expect_refusal(2, mention=["manifest.json"])
+
+
+def tensor_shape_mismatch_exits_2(c):
+    import numpy as np
+    job = c.manifest()["jobs"][2]
+    np.save(os.path.join(c.trace, job["b"]), np.zeros([2] + job["b_shape"][1:], dtype=np.float32))
+    c.expect_refusal(2, mention=[job["b"], "shape"])
+
+
+def missing_trace_file_exits_2(c):
+    job = c.manifest()["jobs"][3]
+    os.unlink(os.path.join(c.trace, job["a"]))
+    c.expect_refusal(2, mention=[job["a"], "missing"])
+
+
+def missing_trace_without_exporter_exits_2(c):
+    c.expect_refusal(2, "--networks", "vgg16", "--exporter", os.path.join(c.work, "no_exporter.py"),
+                     mention=["vgg16-b1-d0.1-s0"])
+
+
+def missing_ant_vp_exits_2(c):
+    c.expect_refusal(2, ant_vp=os.path.join(c.work, "build", "ant-vp"), mention=["ant-vp"])
+
+
+def unknown_set_key_exits_2(c):
+    c.expect_refusal(2, "--modes", "ant", "--set", "pe_array.no_such_key=1", mention=["no_such_key"])
+
+
+def job_failure_exits_1_naming_the_job(c):
+    # An ant-vp that fails (exit 1) on the strided conv's backward-weight job only.
+    fake = os.path.join(c.work, "failing-ant-vp")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\ncase \"$*\" in *\"--op bw\"*\"block.conv.a_bw\"*) "
+                "echo 'ant-vp: error: injected failure' >&2; exit 1;; esac\nexec %s \"$@\"\n" % c.ant_vp)
+    os.chmod(fake, 0o755)
+    c.expect_refusal(1, "--modes", "ant", "--memory", "ideal", ant_vp=fake,
+                     mention=["block.conv", "bw", "mode ant", "memory ideal", "injected failure"])
+
+
+CASES = {f.__name__: f for f in (
+    sums_match_job_stats, unknown_network_exits_2, density_zero_exits_2, density_above_one_exits_2,
+    manifest_shape_mismatch_exits_2, tensor_shape_mismatch_exits_2, missing_trace_file_exits_2,
+    missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
+    job_failure_exits_1_naming_the_job)}
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--ant-vp", help="path of the ant-vp program")
+    p.add_argument("--workdir", help="scratch directory (wiped)")
+    p.add_argument("--case", help="test case to run")
+    p.add_argument("--list", action="store_true", help="list the cases")
+    args = p.parse_args()
+    if args.list:
+        print("\n".join(CASES))
+        return 0
+    if args.case not in CASES:
+        print("unknown case %r; known: %s" % (args.case, ", ".join(CASES)), file=sys.stderr)
+        return 2
+    try:
+        CASES[args.case](Case(os.path.abspath(args.ant_vp), os.path.abspath(args.workdir)))
+    except Failure as e:
+        print("FAIL %s\n%s" % (args.case, e), file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
