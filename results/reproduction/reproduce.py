@@ -187,6 +187,8 @@ def run(args):
                        "torch_version": prepared[n][1].get("torch_version"),
                        "dataset": prepared[n][1].get("dataset")} for n in args.networks},
         "quick": args.quick, "processes": args.jobs, "wall_seconds": round(time.monotonic() - t0, 1),
+        # CPU time of the ant-vp processes alone: the run's cost independent of machine load.
+        "ant_vp_cpu_seconds": round(sum(r["cpu_seconds"] for r in records), 1),
     }
     result = summary.summarise(records, args.networks, args.modes, args.memories)
     document = dict(FORMAT, config=config, paper={"source": paper.SOURCE}, memory=result)
@@ -194,7 +196,9 @@ def run(args):
     report.write_all(args.out, records, result, document, text)
     print(text)
     if not args.quiet:
-        print("reproduce: wrote %s in %.0f s" % (os.path.relpath(args.out), config["wall_seconds"]), file=sys.stderr)
+        print("reproduce: wrote %s in %.0f s (ant-vp CPU time %.0f s on %d processes)"
+              % (os.path.relpath(args.out), config["wall_seconds"], config["ant_vp_cpu_seconds"], args.jobs),
+              file=sys.stderr)
     return document
 
 

@@ -8,6 +8,7 @@ keeps N cores busy. Ctrl-C or a failed job stops the pool and kills what still r
 import concurrent.futures
 import json
 import os
+import signal
 import subprocess
 import threading
 import time
@@ -82,6 +83,41 @@ def _lookup(doc, path):
     return doc
 
 
+def _kill(proc):
+    # os.kill, not Popen.kill: Popen would poll (and might reap) the child that the worker
+    # thread is waiting for with os.wait4. An unreaped child keeps its pid, so this is safe.
+    try:
+        os.kill(proc.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def _wait_measured(proc, timeout):
+    """stderr and CPU seconds (user + system) of a child, waited for with os.wait4 so that
+    its own CPU time is known even when other processes load the machine; killed (and
+    reported as failed) after timeout seconds."""
+    timed_out = threading.Event()
+
+    def expire():
+        timed_out.set()
+        _kill(proc)
+
+    timer = threading.Timer(timeout, expire) if timeout else None
+    if timer:
+        timer.start()
+    try:
+        err = proc.stderr.read()
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        if timer:
+            timer.cancel()
+        proc.stderr.close()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if timed_out.is_set():
+        err += b"\ntimed out after %g s" % timeout
+    return err, usage.ru_utime + usage.ru_stime
+
+
 def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=False):
     """Records (dict per task, in task order) and a list of failure messages.
 
@@ -100,7 +136,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
         with lock:
             stop.set()
             for proc in running.values():
-                proc.kill()
+                _kill(proc)
 
     def run(index):
         task = tasks[index]
@@ -113,12 +149,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
                                     stderr=subprocess.PIPE)
             running[index] = proc
         progress.started(task.network)
-        try:
-            _, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            _, err = proc.communicate()
-            err = (err or b"") + b"\ntimed out after %g s" % timeout
+        err, cpu_seconds = _wait_measured(proc, timeout)
         with lock:
             running.pop(index, None)
             killed = stop.is_set()
@@ -135,13 +166,22 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
                 halt()
             progress.finished(task.weight)
             return
-        with open(stats) as f:
-            doc = json.load(f)
-        os.unlink(stats)
         rec = {"network": task.network, "layer": task.job["layer"], "phase": task.job["phase"],
                "op": task.job["op"], "mode": task.mode, "memory": task.memory}
-        for name, path in STATS.items():
-            rec[name] = _lookup(doc, path)
+        try:
+            with open(stats) as f:
+                doc = json.load(f)
+            os.unlink(stats)
+            for name, path in STATS.items():
+                rec[name] = _lookup(doc, path)
+        except (OSError, ValueError, KeyError, TypeError) as e:
+            with lock:
+                failures.append((1, "%s: unreadable statistics %s: %s" % (task.label(), stats, e)))
+            if not keep_going:
+                halt()
+            progress.finished(task.weight)
+            return
+        rec["cpu_seconds"] = cpu_seconds
         records[index] = rec
         progress.finished(task.weight)
 

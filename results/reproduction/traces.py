@@ -46,7 +46,7 @@ def ensure(root, network, batch, density, seed, exporter, python=sys.executable)
         raise InputError("trace %s is missing and the exporter %s does not exist"
                          % (os.path.join(path, "manifest.json"), exporter))
     cmd = [python, exporter, "--network", network, "--batch", str(batch), "--density", "%g" % density,
-           "--seed", str(seed), "--trace-root", root]
+           "--seed", str(seed), "--out", root]
     # The exporter's own messages (and progress) go straight to our stderr.
     rc = subprocess.run(cmd, stdout=sys.stderr).returncode
     if rc == 2:

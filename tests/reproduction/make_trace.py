@@ -76,7 +76,7 @@ def build(root, network, batch, density, seed):
         layer["density"] = {"w": wd, "a_fw": 0.5, "a_bw": density, "dO": 0.9}
         layers.append(layer)
 
-    manifest = {"format": "ant-swat-trace", "version": 1, "network": network, "dataset": "synthetic",
+    manifest = {"format": "ant-swat-trace", "version": 1, "network": network, "dataset": "cifar10",
                 "batch": batch, "density": density, "seed": seed, "input_shape": [batch, 3, 6, 6],
                 "torch_version": None, "complete": True, "layers": layers, "jobs": jobs}
     with open(os.path.join(path, "manifest.json"), "w") as f:
