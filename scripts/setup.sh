@@ -6,5 +6,5 @@ apt-get update
 apt-get install -y --no-install-recommends \
   build-essential cmake pkg-config ca-certificates \
   libsystemc-dev libboost-test-dev libboost-program-options-dev nlohmann-json3-dev libelf-dev \
-  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf binutils-riscv64-unknown-elf \
+  gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf binutils-riscv64-unknown-elf gdb-multiarch \
   python3 python3-numpy python3-torch python3-matplotlib

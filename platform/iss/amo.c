@@ -38,6 +38,7 @@ int iss_exec_amo(iss_core_t *c, const iss_decoded_t *d, uint32_t *tval)
     uint32_t addr = c->x[d->rs1];
     iss_op_t op = (iss_op_t)d->op;
     uint32_t old = 0;
+    int cause;
     *tval = addr;
 
     if (op == OP_LR) {
@@ -46,8 +47,8 @@ int iss_exec_amo(iss_core_t *c, const iss_decoded_t *d, uint32_t *tval)
         uint8_t *p = iss_dmi_lookup(c, addr, ISS_DMI_READ);
         if (p)
             memcpy(&old, p, 4);
-        else if (iss_mem_load_slow(c, addr, 4, &old, ISS_ACCESS_LOAD))
-            return CAUSE_LOAD_ACCESS;
+        else if ((cause = iss_mem_load_slow(c, addr, 4, &old, ISS_ACCESS_LOAD)) != 0)
+            return cause == CAUSE_BREAKPOINT ? cause : CAUSE_LOAD_ACCESS;
         c->resv_addr = addr;
         c->resv_valid = 1;
         c->x[d->rd] = old;
@@ -62,7 +63,7 @@ int iss_exec_amo(iss_core_t *c, const iss_decoded_t *d, uint32_t *tval)
         int ok = c->resv_valid && c->resv_addr == addr;
         c->resv_valid = 0;
         if (ok) {
-            int cause = write_word(c, addr, p, c->x[d->rs2]);
+            cause = write_word(c, addr, p, c->x[d->rs2]);
             if (cause)
                 return cause;
         }
@@ -72,9 +73,9 @@ int iss_exec_amo(iss_core_t *c, const iss_decoded_t *d, uint32_t *tval)
 
     if (p)
         memcpy(&old, p, 4);
-    else if (iss_mem_load_slow(c, addr, 4, &old, ISS_ACCESS_AMO))
-        return CAUSE_STORE_ACCESS;
-    int cause = write_word(c, addr, p, amo_apply(op, old, c->x[d->rs2]));
+    else if ((cause = iss_mem_load_slow(c, addr, 4, &old, ISS_ACCESS_AMO)) != 0)
+        return cause == CAUSE_BREAKPOINT ? cause : CAUSE_STORE_ACCESS;
+    cause = write_word(c, addr, p, amo_apply(op, old, c->x[d->rs2]));
     if (cause)
         return cause;
     c->x[d->rd] = old;

@@ -59,6 +59,8 @@ int iss_csr_read(const iss_core_t *c, uint32_t csr, uint32_t *value)
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: v = 0; break;
     case CSR_MHARTID: v = c->hartid; break;
     default:
+        if (iss_trigger_csr_read(c, csr, &v) == 0)
+            break;
         if (!is_zero_counter(csr))
             return -1;
         v = 0;
@@ -77,7 +79,7 @@ static void set_counter(uint64_t *base, uint64_t retired, uint64_t now, uint32_t
     *base = next - (retired + 1);
 }
 
-static void csr_write(iss_core_t *c, uint32_t csr, uint32_t v)
+static void csr_write(iss_core_t *c, uint32_t csr, uint32_t v, int debugger)
 {
     switch (csr) {
     case CSR_MSTATUS:
@@ -100,7 +102,10 @@ static void csr_write(iss_core_t *c, uint32_t csr, uint32_t v)
     case CSR_MCYCLEH: set_counter(&c->cycle_base, c->retired, mcycle(c), v, 1); break;
     case CSR_MINSTRET: set_counter(&c->instret_base, c->retired, minstret(c), v, 0); break;
     case CSR_MINSTRETH: set_counter(&c->instret_base, c->retired, minstret(c), v, 1); break;
-    default: break; /* mip (lines are driven by the host), misa, zero counters: WARL/ignored */
+    default:
+        /* mip (lines are driven by the host), misa, zero counters: WARL/ignored */
+        iss_trigger_csr_write(c, csr, v, debugger);
+        break;
     }
 }
 
@@ -118,9 +123,25 @@ int iss_csr_access(iss_core_t *c, uint32_t csr, iss_op_t op, uint32_t operand, i
     if (!writes)
         return 0;
     switch (op) {
-    case OP_CSRRW: case OP_CSRRWI: csr_write(c, csr, operand); break;
-    case OP_CSRRS: case OP_CSRRSI: csr_write(c, csr, v | operand); break;
-    default: csr_write(c, csr, v & ~operand); break;
+    case OP_CSRRW: case OP_CSRRWI: csr_write(c, csr, operand, 0); break;
+    case OP_CSRRS: case OP_CSRRSI: csr_write(c, csr, v | operand, 0); break;
+    default: csr_write(c, csr, v & ~operand, 0); break;
     }
+    return 0;
+}
+
+int iss_debug_set_csr(iss_core_t *c, uint32_t csr, uint32_t value)
+{
+    uint32_t v;
+    if (iss_csr_read(c, csr, &v) || (csr >> 10) == 3u)
+        return -1;
+    /* A debugger write is not an instruction, so a counter takes the value as written
+     * instead of the one less that stands in for the writing instruction's increment. */
+    uint64_t cycle_base = c->cycle_base, instret_base = c->instret_base;
+    csr_write(c, csr, value, 1);
+    if (c->cycle_base != cycle_base)
+        c->cycle_base++;
+    if (c->instret_base != instret_base)
+        c->instret_base++;
     return 0;
 }

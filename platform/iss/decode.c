@@ -188,5 +188,12 @@ int iss_decode_at(iss_core_t *c, uint32_t pc, iss_decoded_t *d, uint32_t *tval)
     }
     mark_code_line(c, pc);
     d->pc = pc;
+    if (ISS_UNLIKELY(c->exec_triggers)) {
+        int t = iss_trigger_match_execute(c, pc);
+        if (t >= 0) {
+            d->pad[0] = (uint8_t)t;
+            d->op = OP_TRIGGER;
+        }
+    }
     return 0;
 }

@@ -218,7 +218,21 @@ dispatch:
         iss_flush_dcache(c); /* d is stale from here on */
         goto dispatch;
     case OP_ECALL: TRAP(CAUSE_ECALL_M, 0);
-    case OP_EBREAK: TRAP(CAUSE_BREAKPOINT, pc);
+    case OP_EBREAK:
+        if (ISS_UNLIKELY(c->ebreak_halts)) {
+            c->halt = (iss_halt_t){ISS_HALT_EBREAK, 0, pc, 0};
+            goto debug_halt;
+        }
+        TRAP(CAUSE_BREAKPOINT, pc);
+    case OP_TRIGGER: {
+        unsigned t = d->pad[0];
+        c->tdata1[t] |= ISS_MCONTROL_HIT;
+        if (c->tdata1[t] & ISS_MCONTROL_ACTION_DEBUG) {
+            c->halt = (iss_halt_t){ISS_HALT_EXECUTE, t, pc, 0};
+            goto debug_halt;
+        }
+        TRAP(CAUSE_BREAKPOINT, pc);
+    }
     case OP_MRET:
         c->pc = pc;
         iss_mret(c);
@@ -234,6 +248,11 @@ dispatch:
     default:
         TRAP(CAUSE_ILLEGAL, IMM);
     }
+
+debug_halt:
+    steps--; /* the instruction at pc has not executed */
+    stop = ISS_STOP_DEBUG;
+    goto out;
 
 trap:
     if (ISS_UNLIKELY(c->fatal)) {
@@ -255,11 +274,16 @@ events:
         stop = ISS_STOP_FATAL;
         goto out;
     }
+    if (c->debug_halt) { /* a data trigger fired in the instruction just completed */
+        c->debug_halt = 0;
+        stop = ISS_STOP_DEBUG;
+        goto out;
+    }
     if (c->stop_requested) {
         stop = ISS_STOP_HOST;
         goto out;
     }
-    if (steps < budget && (c->mip & c->mie) && (c->mstatus & MSTATUS_MIE)) {
+    if (steps < budget && (c->mip & c->mie) && (c->mstatus & MSTATUS_MIE) && !c->irq_inhibit) {
         c->pc = pc;
         iss_take_interrupt(c);
         steps++;
@@ -271,5 +295,6 @@ events:
 out:
     c->pc = pc;
     c->retired = retired0 + steps - traps;
+    c->traps += traps;
     return stop;
 }

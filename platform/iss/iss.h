@@ -67,7 +67,8 @@ typedef enum {
     ISS_STOP_BUDGET = 0, /* max_instructions steps were executed */
     ISS_STOP_WFI = 1,    /* wfi with no enabled interrupt pending; pc is already past the wfi */
     ISS_STOP_HOST = 2,   /* the host called iss_request_stop (e.g. from its tohost store) */
-    ISS_STOP_FATAL = 3   /* a callback returned ISS_MEM_FATAL */
+    ISS_STOP_FATAL = 3,  /* a callback returned ISS_MEM_FATAL */
+    ISS_STOP_DEBUG = 4   /* the hart entered debug mode (ebreak or a trigger, iss_debug_halt) */
 } iss_stop_t;
 
 /* Interrupt lines in mip; the values are the mip bit numbers (= interrupt cause codes). */
@@ -144,6 +145,67 @@ void iss_set_reg(iss_core_t *core, unsigned index, uint32_t value);
 /* Reads a CSR as csrr would (side-effect free). Returns 0 and stores the value, or -1 for a
  * CSR the core does not implement. */
 int iss_get_csr(const iss_core_t *core, uint32_t csr, uint32_t *value);
+
+/* --- Debug support (debug.c): what an external debugger (platform/debug) needs. ---------
+ *
+ * Triggers are the debug spec's address-match triggers (type 2, mcontrol) reached through
+ * tselect/tdata1/tdata2; firmware may use them too (action 0 raises a breakpoint exception).
+ * A debugger's triggers (dmode = 1, action 1) halt the hart instead: iss_run returns
+ * ISS_STOP_DEBUG. None of this costs anything while no trigger is armed and ebreak halting
+ * is off: execute triggers are folded into decoded instructions, and while a load/store
+ * trigger is armed the core leaves DMI aside so every access passes the trigger check. */
+
+#define ISS_TRIGGERS 4
+
+typedef enum {
+    ISS_HALT_NONE = 0,
+    ISS_HALT_EBREAK = 1,        /* ebreak with ebreak halting on; pc is at the ebreak */
+    ISS_HALT_EXECUTE = 2,       /* execute trigger; pc is at the instruction, not executed */
+    ISS_HALT_DATA = 3           /* load/store trigger; the access completed, pc is past it */
+} iss_halt_cause_t;
+
+typedef struct {
+    iss_halt_cause_t cause;
+    unsigned trigger;  /* which trigger fired (EXECUTE, DATA) */
+    uint32_t address;  /* the matched address (EXECUTE: pc, DATA: lowest byte accessed) */
+    int store;         /* DATA: the access was a store (or the write half of an AMO) */
+} iss_halt_t;
+
+/* Why the last ISS_STOP_DEBUG happened. */
+iss_halt_t iss_debug_halt(const iss_core_t *core);
+
+/* dcsr.ebreakm: while on, ebreak (and c.ebreak) halts the hart instead of trapping. */
+void iss_debug_set_ebreak_halts(iss_core_t *core, int on);
+
+/* dcsr.stepie = 0: while on, no interrupt is taken (used for a debugger's single step). */
+void iss_debug_set_irq_inhibit(iss_core_t *core, int on);
+
+/* Steps executed since creation: retired instructions plus traps taken. A debugger's single
+ * step is complete when this moves. */
+uint64_t iss_steps(const iss_core_t *core);
+
+/* Writes a CSR as the debugger (debug mode): WARL rules apply and tdata1.dmode is writable.
+ * Returns 0, or -1 for a CSR that is not implemented or is read-only. */
+int iss_debug_set_csr(iss_core_t *core, uint32_t csr, uint32_t value);
+
+/* Direct access to trigger `index` (0..ISS_TRIGGERS-1) without going through tselect.
+ * Writes are the debugger's (dmode writable). Return 0, or -1 for a bad index. */
+int iss_trigger_get(const iss_core_t *core, unsigned index, uint32_t *tdata1, uint32_t *tdata2);
+int iss_trigger_set(iss_core_t *core, unsigned index, uint32_t tdata1, uint32_t tdata2);
+
+/* tdata1 fields of an mcontrol (type 2) trigger on RV32. */
+#define ISS_MCONTROL_TYPE (2u << 28)
+#define ISS_MCONTROL_DMODE (1u << 27)
+#define ISS_MCONTROL_HIT (1u << 20)
+#define ISS_MCONTROL_TIMING (1u << 18)
+#define ISS_MCONTROL_ACTION_DEBUG (1u << 12)
+#define ISS_MCONTROL_MATCH_NAPOT (1u << 7)
+#define ISS_MCONTROL_MATCH_GE (2u << 7)
+#define ISS_MCONTROL_MATCH_LT (3u << 7)
+#define ISS_MCONTROL_M (1u << 6)
+#define ISS_MCONTROL_EXECUTE (1u << 2)
+#define ISS_MCONTROL_STORE (1u << 1)
+#define ISS_MCONTROL_LOAD (1u << 0)
 
 #ifdef __cplusplus
 }

@@ -35,6 +35,7 @@ typedef enum {
     OP_AMOMIN, OP_AMOMAX, OP_AMOMINU, OP_AMOMAXU,
     OP_FENCE, OP_FENCE_I, OP_ECALL, OP_EBREAK, OP_MRET, OP_WFI,
     OP_CSRRW, OP_CSRRS, OP_CSRRC, OP_CSRRWI, OP_CSRRSI, OP_CSRRCI, /* imm = csr number */
+    OP_TRIGGER, /* an armed execute trigger matches this pc; pad[0] holds its index */
     OP_COUNT
 } iss_op_t;
 
@@ -120,6 +121,23 @@ struct iss_core {
     unsigned dmi_hot; /* index of the region that satisfied the last lookup */
     iss_dmi_t dmi[ISS_MAX_DMI];
 
+    /* DMI regions set aside while a load/store trigger is armed (debug.c): accesses then
+     * take the callback path, where triggers are checked. */
+    int dmi_parked;
+    unsigned dmi_parked_count;
+    iss_dmi_t dmi_park[ISS_MAX_DMI];
+
+    /* Debug support (debug.c) */
+    uint64_t traps;        /* traps taken since creation (iss_steps) */
+    int ebreak_halts;      /* dcsr.ebreakm */
+    int irq_inhibit;       /* dcsr.stepie = 0 during a debugger's single step */
+    int debug_halt;        /* a data trigger asked to halt after the current instruction */
+    iss_halt_t halt;
+    unsigned tselect;
+    uint32_t tdata1[ISS_TRIGGERS], tdata2[ISS_TRIGGERS];
+    int exec_triggers;     /* some trigger watches execution */
+    int data_triggers;     /* some trigger watches loads or stores */
+
     iss_decoded_t dcache[ISS_DCACHE_SIZE];
     uint64_t code_lines[ISS_LINE_WORDS];
 };
@@ -185,6 +203,27 @@ uint32_t iss_expand_compressed(uint16_t insn);
 int iss_csr_access(iss_core_t *c, uint32_t csr, iss_op_t op, uint32_t operand, int writes,
                    uint32_t *old);
 int iss_csr_read(const iss_core_t *c, uint32_t csr, uint32_t *value);
+
+/* --- debug.c --- */
+
+/* CSR file hooks for tselect/tdata1/tdata2/tdata3/tinfo. */
+int iss_trigger_csr_read(const iss_core_t *c, uint32_t csr, uint32_t *value);
+int iss_trigger_csr_write(iss_core_t *c, uint32_t csr, uint32_t value, int debugger);
+
+/* Index of an execute trigger matching pc, or -1 (called when decoding, only while
+ * exec_triggers is set). */
+int iss_trigger_match_execute(const iss_core_t *c, uint32_t pc);
+
+/* Checks load/store triggers for an access through the callbacks (only while data_triggers
+ * is set). Returns CAUSE_BREAKPOINT when a firmware trigger fires before the access, or 0;
+ * a debugger trigger lets the access happen and arranges a halt after the instruction. */
+int iss_trigger_check_data(iss_core_t *c, uint32_t addr, unsigned size, int store);
+
+/* Back to reset: no trigger armed, tselect 0, no pending halt. */
+void iss_debug_reset(iss_core_t *c);
+
+/* Parks (on != 0) or restores the DMI regions; see dmi_parked. */
+void iss_dmi_park(iss_core_t *c, int on);
 
 /* --- amo.c --- */
 

@@ -39,6 +39,11 @@ int iss_mem_load_slow(iss_core_t *c, uint32_t addr, unsigned size, uint32_t *val
                       iss_access_t kind)
 {
     uint32_t v = 0;
+    if (c->data_triggers && kind != ISS_ACCESS_FETCH) {
+        int trig = iss_trigger_check_data(c, addr, size, 0);
+        if (trig)
+            return trig; /* a firmware trigger fires before the load happens */
+    }
     iss_mem_status_t st = c->host.load(c->host.ctx, addr, size, &v, kind);
     int fault = kind == ISS_ACCESS_FETCH ? CAUSE_FETCH_ACCESS
                 : kind == ISS_ACCESS_AMO ? CAUSE_STORE_ACCESS
@@ -59,6 +64,11 @@ int iss_mem_store_slow(iss_core_t *c, uint32_t addr, unsigned size, uint32_t val
 {
     /* The host may back this address with memory we decoded from (e.g. a ROM model that
      * accepts writes), so the coherence check applies here too. */
+    if (c->data_triggers) {
+        int trig = iss_trigger_check_data(c, addr, size, 1);
+        if (trig)
+            return trig; /* a firmware trigger fires before the store happens */
+    }
     if (iss_is_code_line(c, addr))
         iss_code_line_written(c, addr);
     iss_mem_status_t st = c->host.store(c->host.ctx, addr, size, value);
@@ -69,35 +79,74 @@ int iss_mem_store_slow(iss_core_t *c, uint32_t addr, unsigned size, uint32_t val
     return st == ISS_MEM_OK ? 0 : CAUSE_STORE_ACCESS;
 }
 
+/* The table the host's DMI calls change: the live one, or the parked one while a load/store
+ * trigger keeps DMI aside. */
+static iss_dmi_t *dmi_table(iss_core_t *c, unsigned **count)
+{
+    if (c->dmi_parked) {
+        *count = &c->dmi_parked_count;
+        return c->dmi_park;
+    }
+    *count = &c->dmi_count;
+    return c->dmi;
+}
+
+static void clear_unused(iss_dmi_t *table, unsigned used)
+{
+    for (unsigned i = used; i < ISS_MAX_DMI; i++)
+        table[i] = (iss_dmi_t){0, 0, NULL, 0}; /* size 0: the hot-region test never hits */
+}
+
 int iss_dmi_add(iss_core_t *c, uint32_t base, uint32_t size, void *ptr, unsigned perm)
 {
+    unsigned *count;
+    iss_dmi_t *table = dmi_table(c, &count);
     if (!ptr || size == 0 || (base & 3u) || (size & 3u) || (uint64_t)base + size > 1ull << 32 ||
-        c->dmi_count == ISS_MAX_DMI || (perm & ~(unsigned)ISS_DMI_RW) || !perm)
+        *count == ISS_MAX_DMI || (perm & ~(unsigned)ISS_DMI_RW) || !perm)
         return -1;
-    for (unsigned i = 0; i < c->dmi_count; i++) {
-        const iss_dmi_t *r = &c->dmi[i];
+    for (unsigned i = 0; i < *count; i++) {
+        const iss_dmi_t *r = &table[i];
         if (base < r->base + (uint64_t)r->size && r->base < base + (uint64_t)size)
             return -1;
     }
-    c->dmi[c->dmi_count++] = (iss_dmi_t){base, size, (uint8_t *)ptr, perm};
+    table[(*count)++] = (iss_dmi_t){base, size, (uint8_t *)ptr, perm};
     iss_flush_dcache(c);
     return 0;
 }
 
 void iss_dmi_invalidate(iss_core_t *c, uint32_t start, uint32_t end)
 {
+    unsigned *count;
+    iss_dmi_t *table = dmi_table(c, &count);
     unsigned kept = 0;
-    for (unsigned i = 0; i < c->dmi_count; i++) {
-        const iss_dmi_t r = c->dmi[i];
+    for (unsigned i = 0; i < *count; i++) {
+        const iss_dmi_t r = table[i];
         uint32_t last = r.base + (r.size - 1u);
         if (last < start || r.base > end)
-            c->dmi[kept++] = r;
+            table[kept++] = r;
     }
-    c->dmi_count = kept;
-    for (unsigned i = kept; i < ISS_MAX_DMI; i++)
-        c->dmi[i] = (iss_dmi_t){0, 0, NULL, 0}; /* size 0: the hot-region test never hits */
+    *count = kept;
+    clear_unused(table, kept);
     c->dmi_hot = 0;
     iss_flush_dcache(c);
+}
+
+void iss_dmi_park(iss_core_t *c, int on)
+{
+    if (!on == !c->dmi_parked)
+        return;
+    if (on) {
+        memcpy(c->dmi_park, c->dmi, sizeof c->dmi);
+        c->dmi_parked_count = c->dmi_count;
+        c->dmi_count = 0;
+        clear_unused(c->dmi, 0);
+    } else {
+        memcpy(c->dmi, c->dmi_park, sizeof c->dmi);
+        c->dmi_count = c->dmi_parked_count;
+    }
+    c->dmi_parked = on;
+    c->dmi_hot = 0;
+    iss_flush_dcache(c); /* decoded entries were fetched through the other table */
 }
 
 void iss_invalidate_code(iss_core_t *c, uint32_t addr, uint32_t size)

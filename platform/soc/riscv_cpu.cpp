@@ -38,6 +38,7 @@ const char* to_string(riscv_cpu::state s)
     case riscv_cpu::state::fatal: return "fatal error";
     case riscv_cpu::state::fault_loop: return "trap loop";
     case riscv_cpu::state::asleep: return "asleep in wfi";
+    case riscv_cpu::state::killed: return "killed by the debugger";
     }
     return "?";
 }
@@ -131,6 +132,12 @@ void riscv_cpu::run()
             }
             budget = std::min(budget, max_instructions_ - done);
         }
+        if (debugger_) {
+            if (!stepping_ && debugger_->halt_requested() && !debug_halt({true, false, {}}))
+                return;
+            if (stepping_)
+                budget = 1;
+        }
         slice_start_ = iss_retired(core_);
         sync_requested_ = false;
         pending_dmi_ = false;
@@ -148,29 +155,71 @@ void riscv_cpu::run()
         }
         if (pending_dmi_)
             request_dmi(pending_dmi_address_);
-        if (why == ISS_STOP_WFI)
-            sleep_until_interrupt();
-        else if (sync_requested_ || qk_.need_sync())
+        if (debugger_ && !debug_service(why))
+            return;
+        if (why == ISS_STOP_WFI && !stepping_) {
+            if (!sleep_until_interrupt())
+                return;
+        } else if (sync_requested_ || qk_.need_sync())
             qk_.sync();
     }
 }
 
-void riscv_cpu::sleep_until_interrupt()
+bool riscv_cpu::sleep_until_interrupt()
 {
     qk_.sync();
     sample_irqs();
     while (!iss_irq_pending(core_)) {
         state_ = state::asleep;
         const sc_core::sc_time t0 = sc_core::sc_time_stamp();
-        wait(timer_irq.value_changed_event() | software_irq.value_changed_event() |
-             external_irq.value_changed_event());
+        const sc_core::sc_event_or_list lines = timer_irq.value_changed_event() |
+                                                software_irq.value_changed_event() |
+                                                external_irq.value_changed_event();
+        if (debugger_)
+            wait(tlm::tlm_global_quantum::instance().get(), lines);
+        else
+            wait(lines);
         const sc_core::sc_time slept = sc_core::sc_time_stamp() - t0;
         asleep_ += slept;
         iss_add_cycles(core_, static_cast<std::uint64_t>(std::llround(slept.to_seconds() * 1e12 / cycle_ps_)));
         state_ = state::running;
         sample_irqs();
+        if (debugger_ && debugger_->halt_requested()) {
+            if (!debug_halt({true, false, {}}))
+                return false;
+            if (stepping_)
+                break;  // a step out of wfi executes the next instruction (a spurious wake-up)
+        }
     }
     qk_.reset();
+    return true;
+}
+
+// After a slice with a debugger attached: halts for a trigger, an ebreak or a finished step.
+bool riscv_cpu::debug_service(iss_stop_t why)
+{
+    core_debugger::halt_event event;
+    if (why == ISS_STOP_DEBUG)
+        event.core = iss_debug_halt(core_);
+    else if (stepping_ && iss_steps(core_) != step_from_)
+        event.stepped = true;
+    else
+        return true;
+    return debug_halt(event);
+}
+
+bool riscv_cpu::debug_halt(const core_debugger::halt_event& event)
+{
+    // Time already spent stays charged; nothing of the halt itself is.
+    const core_debugger::resume r = debugger_->halted(event);
+    stepping_ = r == core_debugger::resume::step;
+    step_from_ = iss_steps(core_);
+    iss_debug_set_irq_inhibit(core_, stepping_);
+    if (r == core_debugger::resume::kill) {
+        stop(state::killed);
+        return false;
+    }
+    return true;
 }
 
 // ---------------------------------------------------------------------------------------------

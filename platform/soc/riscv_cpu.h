@@ -15,6 +15,10 @@
 //  * Interrupt lines are sampled at every slice start; an interrupt raised while the core
 //    runs ahead is therefore taken at the next sync (at most one quantum late).
 //  * wfi syncs and waits on the interrupt lines' events: an idle core costs no host time.
+//  * A debugger (core_debugger, e.g. platform/debug's GDB server) is asked between slices
+//    whether to halt, and serves its client inside this thread while the core is halted, so
+//    simulated time stands still and every other model keeps its state. Without one the
+//    slice loop pays a single pointer test.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +37,22 @@
 
 namespace ant {
 
+// A debugger attached to the core. Called only from the core's thread.
+class core_debugger {
+public:
+    enum class resume { run, step, kill };
+    struct halt_event {
+        bool requested = false;  // the debugger asked (attach, interrupt) rather than the core
+        bool stepped = false;    // a single step completed
+        iss_halt_t core{};       // ebreak or trigger (cause ISS_HALT_NONE otherwise)
+    };
+    virtual ~core_debugger() = default;
+    // Between slices while the core runs or sleeps in wfi; must be cheap.
+    virtual bool halt_requested() = 0;
+    // The core is halted: serve the client until it lets the core go.
+    virtual resume halted(const halt_event& event) = 0;
+};
+
 class riscv_cpu : public sc_core::sc_module {
 public:
     SC_HAS_PROCESS(riscv_cpu);
@@ -42,7 +62,7 @@ public:
     sc_core::sc_in<bool> external_irq;  // MEIP, e.g. the accelerator's interrupt line
 
     // Why the core stopped; `running` while it has not.
-    enum class state { running, stopped_by_host, instruction_limit, fatal, fault_loop, asleep };
+    enum class state { running, stopped_by_host, instruction_limit, fatal, fault_loop, asleep, killed };
 
     // mtime_address: where the time/timeh CSRs read mtime (8 bytes) through mem_initiator.
     riscv_cpu(const sc_core::sc_module_name& name, const cpu_config& config, std::uint32_t start_pc,
@@ -55,6 +75,10 @@ public:
     void set_pc(std::uint32_t pc);
     // The core does nothing until started (so memory can be loaded after elaboration).
     void start() { start_.notify(sc_core::SC_ZERO_TIME); }
+    // Before start(): a debugger to serve (nullptr: none). While one is attached, wfi also
+    // wakes once a quantum to ask it, so a deadlock is no longer detected (the debugger can
+    // interrupt the sleeping core instead).
+    void attach_debugger(core_debugger* debugger) { debugger_ = debugger; }
     // 0 = no limit. Reaching it stops the simulation (sc_stop) with state instruction_limit.
     void set_max_instructions(std::uint64_t n) { max_instructions_ = n; }
     // Stores to [address, address + 8) are not served by DMI and call on_store after they
@@ -83,7 +107,9 @@ private:
     sc_core::sc_time local_time() const;  // keeper's local time + this slice's instructions
     void charge_slice();                  // moves this slice's instructions into the keeper
     void sample_irqs();
-    void sleep_until_interrupt();
+    bool sleep_until_interrupt();  // false: the debugger killed the run
+    bool debug_service(iss_stop_t why);
+    bool debug_halt(const core_debugger::halt_event& event);
     void request_dmi(std::uint32_t addr);
     bool dmi_covers(std::uint32_t addr) const;
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
@@ -126,6 +152,10 @@ private:
 
     state state_ = state::running;
     std::string fatal_message_;
+
+    core_debugger* debugger_ = nullptr;
+    bool stepping_ = false;        // the debugger asked for one step
+    std::uint64_t step_from_ = 0;  // iss_steps when that step began
 };
 
 const char* to_string(riscv_cpu::state s);

@@ -203,6 +203,10 @@ run_result soc::run()
         r.end = run_end::fatal;
         r.message = core.fatal_message() + at;
         return r;
+    case riscv_cpu::state::killed:
+        r.end = run_end::killed;
+        r.message = "killed by the debugger" + at;
+        return r;
     default: break;
     }
     if (cfg_.sim.max_time_ms > 0 && sc_core::sc_pending_activity()) {

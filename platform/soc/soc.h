@@ -39,7 +39,8 @@ enum class run_end {
     time_limit,         // sim.max_time_ms of simulated time passed without a tohost write
     deadlock,           // wfi with nothing left that could wake the core
     fault_loop,         // the trap vector itself faults (e.g. unmapped access, no handler)
-    fatal               // unsupported tohost command, SystemC error, core failure
+    fatal,              // unsupported tohost command, SystemC error, core failure
+    killed              // the debugger ended the run
 };
 
 struct run_result {

@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "ant_manifest.h"
 #include "atomic_file.h"
 #include "elf_loader.h"
+#include "gdb_server.h"
 #include "npy.h"
 #include "options.h"
 #include "register_file.h"
@@ -31,6 +33,8 @@ struct run_options {
     std::uint64_t max_instructions = 0;
     double max_time_ms = 0, quantum_ns = 0;
     bool summary = false;
+    int gdb_port = -1;  // -1: no debugger
+    bool gdb_wait = false;
     std::vector<std::string> overrides, loads, saves;
 };
 
@@ -133,6 +137,7 @@ int end_exit_status(const run_result& r)
     case run_end::time_limit: return run_exit_time_limit;
     case run_end::deadlock: return run_exit_deadlock;
     case run_end::fault_loop: return run_exit_fault_loop;
+    case run_end::killed: return run_exit_killed;
     case run_end::fatal: break;
     }
     return run_exit_fatal;
@@ -284,7 +289,8 @@ int run_command(int argc, char** argv)
         "ant-vp run: run RV32 firmware on the virtual platform\n"
         "exit status: the firmware's tohost code (0..63), 2 bad option/configuration, 65 corrupt ELF,\n"
         "66 missing ELF, 67 wrong architecture, 68 ELF does not fit in DRAM, 69 instruction limit,\n"
-        "70 fatal simulation error, 71 wfi deadlock, 72 simulated-time limit, 73 trap loop, 74 --save failed");
+        "70 fatal simulation error, 71 wfi deadlock, 72 simulated-time limit, 73 trap loop, 74 --save failed,\n"
+        "75 killed from the debugger");
     desc.add_options()
         ("help,h", "show this help")
         ("firmware", po::value(&o.firmware)->required(), "RV32 ELF executable to run")
@@ -299,10 +305,17 @@ int run_command(int argc, char** argv)
         ("save", po::value(&o.saves)->composing(),
          "name=file.npy: after the firmware exits 0, write the tensor it published as `name` (repeatable)")
         ("stats", po::value(&o.stats), "write statistics JSON here")
-        ("summary", po::bool_switch(&o.summary), "print instructions, simulated time and MIPS on stderr");
+        ("summary", po::bool_switch(&o.summary), "print instructions, simulated time and MIPS on stderr")
+        ("gdb", po::value(&o.gdb_port),
+         "serve GDB on 127.0.0.1:PORT (0: any free port, printed); GDB may connect at any time")
+        ("gdb-wait", po::bool_switch(&o.gdb_wait), "with --gdb: wait for GDB, halted before the first instruction");
     po::variables_map vm;
     if (!parse_command_line(desc, argc, argv, "run", vm))
         return exit_ok;  // --help
+    if (o.gdb_wait && !vm.count("gdb"))
+        throw usage_error("--gdb-wait needs --gdb PORT");
+    if (vm.count("gdb") && (o.gdb_port < 0 || o.gdb_port > 65535))
+        throw usage_error("--gdb: " + std::to_string(o.gdb_port) + " is not a TCP port (0..65535)");
     platform_config config;
     accelerator_config acc_config;
     configure(config, acc_config, o, vm);
@@ -355,7 +368,20 @@ int run_command(int argc, char** argv)
         std::cerr << "ant-vp: warning: " << o.firmware
                   << " has no tohost symbol; only a limit can end the run\n";
 
+    std::unique_ptr<gdb_server> debugger;
+    if (o.gdb_port >= 0) {
+        try {
+            debugger = std::make_unique<gdb_server>(platform, o.gdb_port, o.gdb_wait);
+        } catch (const debug_error& e) {
+            throw usage_error("--gdb: " + std::string(e.what()));
+        }
+        if (!o.gdb_wait)
+            std::cerr << "ant-vp: GDB server on 127.0.0.1:" << debugger->port() << "\n";
+        debugger->start();
+    }
     const run_result r = platform.run();
+    if (debugger)
+        debugger->finished(r);
     int status = end_exit_status(r);
     if (r.end != run_end::exited)
         std::cerr << "ant-vp: error: " << o.firmware << ": " << r.message << "\n";

@@ -17,7 +17,8 @@ enum run_exit_status {
     run_exit_deadlock = 71,           // wfi with no interrupt that can ever wake the core
     run_exit_time_limit = 72,         // --max-time-ms of simulated time reached
     run_exit_fault_loop = 73,         // the trap vector itself faults (unhandled access fault)
-    run_exit_save_failed = 74         // a --save tensor is missing from the manifest or unreadable
+    run_exit_save_failed = 74,        // a --save tensor is missing from the manifest or unreadable
+    run_exit_killed = 75              // the debugger (--gdb) killed the run
 };
 
 int run_command(int argc, char** argv);
