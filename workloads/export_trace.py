@@ -37,24 +37,16 @@ class OneLineParser(argparse.ArgumentParser):
         fail(message)
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer")
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not positive")
-    return value
-
-
-def seed_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an integer")
-    if not 0 <= value < 2 ** 63:
-        raise argparse.ArgumentTypeError(f"{value} is outside [0, 2^63)")
-    return value
+def integer_at_least(low: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not an integer")
+        if not low <= value < 2 ** 63:
+            raise argparse.ArgumentTypeError(f"{value} is outside [{low}, 2^63)")
+        return value
+    return parse
 
 
 def density_value(text: str) -> float:
@@ -70,10 +62,10 @@ def density_value(text: str) -> float:
 def parse_args(argv, network_names):
     parser = OneLineParser(prog=PROG, description="Export a SWAT trace (FW/BD/BW operands of every conv and FC layer).")
     parser.add_argument("--network", help="one of " + ", ".join(network_names))
-    parser.add_argument("--batch", type=positive_int, default=1, help="batch size (default 1)")
+    parser.add_argument("--batch", type=integer_at_least(1), default=1, help="batch size (default 1)")
     parser.add_argument("--density", type=density_value, default=0.1,
                         help="share of weights and saved activations SWAT keeps, in (0, 1] (default 0.1)")
-    parser.add_argument("--seed", type=seed_int, default=0, help="seed of the weights and the batch (default 0)")
+    parser.add_argument("--seed", type=integer_at_least(0), default=0, help="seed of the weights and the batch (default 0)")
     parser.add_argument("--out", default=DEFAULT_ROOT, help="trace root (default build/traces of the repository)")
     parser.add_argument("--force", action="store_true", help="re-export even if a complete trace exists")
     parser.add_argument("--list", action="store_true", help="list the networks and exit")
@@ -149,9 +141,13 @@ def main(argv) -> int:
         error = check_trace(final)
         if error is None:
             with open(os.path.join(final, "manifest.json")) as f:
-                summarise(final, json.load(f), None, reused=True)
-            return 0
-        progress(f"existing trace is not usable, re-exporting ({error})")
+                manifest = json.load(f)
+            asked = dict(network=spec.name, batch=args.batch, density=args.density, seed=args.seed)
+            if all(manifest[key] == value for key, value in asked.items()):
+                summarise(final, manifest, None, reused=True)
+                return 0
+            error = "its parameters differ from the request (density beyond 6 digits?)"
+        progress(f"existing trace {final} is not usable, re-exporting: {error}")
 
     started = time.monotonic()
     temporary = tempfile.mkdtemp(prefix=f".tmp-{os.path.basename(final)}-", dir=root)

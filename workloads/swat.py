@@ -17,6 +17,7 @@ import math
 from dataclasses import dataclass, field
 from typing import List, Optional, Tuple
 
+import numpy as np
 import torch
 from torch import nn
 import torch.nn.functional as F
@@ -32,18 +33,21 @@ def topk_count(numel: int, density: float) -> int:
 
 def topk_mask(tensor: torch.Tensor, density: float) -> torch.Tensor:
     """Boolean mask of the K largest magnitudes; ties go to the lower flat index."""
-    magnitude = tensor.detach().reshape(-1).abs()
-    if not torch.isfinite(magnitude).all():
+    magnitude = tensor.detach().reshape(-1).abs().cpu().numpy()
+    if not np.isfinite(magnitude).all():
         raise ValueError("top-K of a tensor with NaN or infinite entries")
-    k = topk_count(magnitude.numel(), density)
-    mask = torch.zeros(magnitude.numel(), dtype=torch.bool, device=tensor.device)
-    if k == magnitude.numel():
-        mask[:] = True
+    n = magnitude.size
+    k = topk_count(n, density)
+    if k == n:
+        mask = np.ones(n, dtype=bool)
     else:
-        # A stable descending sort keeps equal magnitudes in index order.
-        order = torch.sort(magnitude, descending=True, stable=True).indices
-        mask[order[:k]] = True
-    return mask.reshape(tensor.shape)
+        # Selection, not a sort: the K-th largest magnitude in linear time; everything above it
+        # is kept, and of the entries equal to it the lowest-indexed ones fill up to K.
+        threshold = np.partition(magnitude, n - k)[n - k]
+        mask = magnitude > threshold
+        ties = np.flatnonzero(magnitude == threshold)[:k - int(np.count_nonzero(mask))]
+        mask[ties] = True
+    return torch.from_numpy(mask).reshape(tensor.shape).to(tensor.device)
 
 
 def keep_topk(tensor: torch.Tensor, density: float) -> torch.Tensor:
