@@ -14,7 +14,7 @@ is deterministic. (SWAT keeps ceil(density*numel) and every entry tied with the 
 """
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import List, Optional, Tuple
 
 import numpy as np
@@ -110,14 +110,12 @@ class LayerRecord:
     name: str
     kind: str                               # "conv" | "fc"
     first: bool
-    module: nn.Module
     a_fw: torch.Tensor                      # input as the layer saw it
     w: torch.Tensor                         # top-K weight used by FW and BD
     a_bw: torch.Tensor                      # top-K input saved for BW
     out_shape: Tuple[int, ...]
     geometry: Optional[ConvGeometry] = None
     d_out: Optional[torch.Tensor] = None    # output gradient, filled in by backward
-    order: int = field(default=0)
 
 
 def _pair(value) -> Tuple[int, int]:
@@ -175,10 +173,9 @@ class SwatRecorder:
                 geometry = None
                 out = _SwatLinear.apply(a, module.weight, module.bias, w_sparse, a_sparse)
                 kind = "fc"
-            record = LayerRecord(name=name, kind=kind, first=first, module=module,
+            record = LayerRecord(name=name, kind=kind, first=first,
                                  a_fw=a.detach().clone(), w=w_sparse, a_bw=a_sparse,
-                                 out_shape=tuple(out.shape), geometry=geometry,
-                                 order=len(self.records))
+                                 out_shape=tuple(out.shape), geometry=geometry)
             self.records.append(record)
             if out.requires_grad:
                 out.register_hook(lambda grad, r=record: setattr(r, "d_out", grad.detach().clone()))
