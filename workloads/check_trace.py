@@ -21,6 +21,11 @@ DATASETS = ("cifar10", "imagenet")
 DENSITY_ROLES = ("w", "a_fw", "a_bw", "dO")
 
 
+def trace_name(network: str, batch: int, density: float, seed: int) -> str:
+    """The trace's directory name under the trace root."""
+    return f"{network}-b{batch}-d{density:g}-s{seed}"
+
+
 class TraceError(Exception):
     pass
 

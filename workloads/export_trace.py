@@ -123,19 +123,18 @@ def install(temporary: str, final: str) -> None:
 
 
 def main(argv) -> int:
-    from networks import NETWORKS
+    from catalog import NETWORKS
     args = parse_args(argv, list(NETWORKS))
     if args.list:
         for spec in NETWORKS.values():
             print(f"{spec.name:12s} {spec.dataset:9s} {'x'.join(map(str, spec.input_chw)):10s} {spec.description}")
         return 0
-    from check_trace import check_trace
+    from check_trace import check_trace, trace_name
     import json
 
     spec = NETWORKS[args.network]
     root = os.path.abspath(args.out)
     prepare_root(root)
-    from swat_trace import trace_name
     final = os.path.join(root, trace_name(spec.name, args.batch, args.density, args.seed))
     if os.path.exists(final) and not args.force:
         error = check_trace(final)

@@ -6,25 +6,12 @@ as is; ResNet-18 and DenseNet-121 with the CIFAR stem SWAT's models use); VGG-16
 follow SWAT's CIFAR definitions, which torchvision does not have. docs/workloads.md lists every
 detail taken from SWAT's code. `tiny` is not one of SWAT's networks: a seconds-fast network
 with every layer kind (dense first layer, strided, 1x1, 5x5, unpadded, shortcut, concatenation,
-fully connected) for tests and smoke runs.
+fully connected) for tests and smoke runs. workloads/catalog.py lists them by name.
 """
-
-from dataclasses import dataclass
-from typing import Callable, Tuple
 
 import torch
 from torch import nn
 import torchvision
-
-
-@dataclass(frozen=True)
-class NetworkSpec:
-    name: str
-    dataset: str                      # "cifar10" | "imagenet"
-    input_chw: Tuple[int, int, int]
-    num_classes: int
-    build: Callable[[], nn.Module]
-    description: str
 
 
 def _kaiming_fan_out(conv: nn.Conv2d) -> nn.Conv2d:
@@ -171,21 +158,3 @@ class TinyNet(nn.Module):
         wide = self.relu(self.wide(torch.cat([block, down], 1)))
         valid = self.relu(self.valid(wide))
         return self.fc(valid.mean((2, 3)))
-
-
-NETWORKS = {spec.name: spec for spec in (
-    NetworkSpec("resnet18", "cifar10", (3, 32, 32), 10, resnet18_cifar,
-                "ResNet-18, CIFAR stem (torchvision BasicBlocks)"),
-    NetworkSpec("vgg16", "cifar10", (3, 32, 32), 10, VGG16Cifar,
-                "VGG-16 with BN, 3 FC layers 512-4096-4096-10"),
-    NetworkSpec("wrn16_8", "cifar10", (3, 32, 32), 10, WideResNetCifar,
-                "Wide ResNet 16-8, dropout 0.3"),
-    NetworkSpec("densenet121", "cifar10", (3, 32, 32), 10, densenet121_cifar,
-                "DenseNet-BC-121, growth 32, compression 0.5, CIFAR stem"),
-    NetworkSpec("resnet50", "imagenet", (3, 224, 224), 1000, resnet50_imagenet,
-                "ResNet-50 (torchvision)"),
-    NetworkSpec("tiny", "cifar10", (3, 32, 32), 10, TinyNet,
-                "test network: every layer kind at a few channels (not one of SWAT's)"),
-)}
-
-SWAT_NETWORKS = ("resnet18", "vgg16", "wrn16_8", "densenet121", "resnet50")

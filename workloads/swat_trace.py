@@ -10,15 +10,9 @@ import torch
 from torch import nn
 import torch.nn.functional as F
 
-from networks import NetworkSpec
+from catalog import NetworkSpec
+from check_trace import FORMAT, VERSION
 from swat import LayerRecord, SwatRecorder
-
-FORMAT = "ant-swat-trace"
-VERSION = 1
-
-
-def trace_name(network: str, batch: int, density: float, seed: int) -> str:
-    return f"{network}-b{batch}-d{density:g}-s{seed}"
 
 
 def synthetic_batch(spec: NetworkSpec, batch: int, seed: int):

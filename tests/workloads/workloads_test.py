@@ -133,7 +133,7 @@ def _export_tiny_in_process(work, density=0.3, seed=3):
     private copy of the input, so no other consumer adds to it), of its output, and of its
     weight and bias (accumulated by autograd)."""
     import torch
-    from networks import NETWORKS
+    from catalog import NETWORKS
     from swat import SwatRecorder, sparse_layers
     from swat_trace import build_model, synthetic_batch, run_iteration, write_trace
     spec = NETWORKS["tiny"]
