@@ -2,12 +2,15 @@
 """Rerun the reproduction over the values of one parameter: a CSV and a plot per sweep.
 
 The parameter is either an ant-vp configuration key (passed as --set KEY=VALUE to every
-run) or one of the driver's own `batch` and `density` (the trace changes with them). Every
-point is one reproduce.py run; each network's totals, ratios and the geomean become CSV rows.
+run; several keys joined by `+` all take the value, e.g. pe_array.pe_rows+pe_array.pe_cols
+for square PE arrays) or one of the driver's own `batch` and `density` (the trace changes
+with them). Every point is one reproduce.py run; each network's totals, ratios and the
+geomean become CSV rows.
 
     /usr/bin/python3 results/reproduction/sweep.py --sweep pe_array.f=2,4,8 --networks resnet18,vgg16
     /usr/bin/python3 results/reproduction/sweep.py --sweep dram.bandwidth_gbps=25,50,100,200 --memory dram
     /usr/bin/python3 results/reproduction/sweep.py --sweep density=0.05,0.1,0.2 --networks resnet18
+    /usr/bin/python3 results/reproduction/sweep.py --sweep pe_array.pe_rows+pe_array.pe_cols=4,8,16
 
 Writes <out-dir>/<name>.csv and <name>.png (name defaults to the parameter), renamed into
 place at the end. Options not listed here (--set, --seed, --jobs, --trace-root, --ant-vp)
@@ -73,7 +76,8 @@ def point_command(args, value, out):
     if args.key in DRIVER_PARAMETERS:
         cmd += ["--%s" % args.key, value]
     else:
-        cmd += ["--set", "%s=%s" % (args.key, value)]
+        for key in args.key.split("+"):
+            cmd += ["--set", "%s=%s" % (key, value)]
     return cmd
 
 

@@ -11,6 +11,8 @@
 * Bad input (unknown network, density outside (0, 1], manifest that does not match its
   tensors, missing trace file, missing trace without an exporter, missing ant-vp, a --set
   key ant-vp refuses): exit 2, one line on stderr naming the problem, nothing written.
+* sweep_rows_match_reproduction_runs: sweep.py's CSV row for each value equals a
+  reproduce.py run with that --set, and the value changes the cycles.
 * job_failure_exits_1_naming_the_job: a job that fails inside ant-vp (exit 1) stops the run
   with exit 1 and a line naming the network, layer, phase, mode and memory; nothing written.
 """
@@ -153,6 +155,35 @@ def sums_match_job_stats(c):
     check(set_seen, "%s changed no job's cycles: the test cannot see it reach ant-vp" % PASSED_SET)
 
 
+def sweep_rows_match_reproduction_runs(c):
+    sweep = os.path.join(ROOT, "results", "reproduction", "sweep.py")
+    out_dir = os.path.join(c.work, "sweeps")
+    common = ["--networks", "resnet18", "--modes", "scnn,ant", "--memory", "ideal", "--trace-root", c.traces,
+              "--ant-vp", c.ant_vp, "--jobs", "2", "--quiet"]
+    p = subprocess.run([PYTHON, sweep, "--sweep", "pe_array.f=2,4", "--out-dir", out_dir] + common,
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "sweep exit %d: %s" % (p.returncode, p.stderr))
+    check(os.path.getsize(os.path.join(out_dir, "pe_array.f.png")) > 0, "no plot")
+    check(sorted(os.listdir(out_dir)) == ["pe_array.f.csv", "pe_array.f.png"],
+          "sweep left other files: %s" % os.listdir(out_dir))
+    with open(os.path.join(out_dir, "pe_array.f.csv")) as f:
+        rows = [r for r in csv.DictReader(f) if r["network"] == "resnet18"]
+    check([r["value"] for r in rows] == ["2", "4"], "rows for values %s" % [r["value"] for r in rows])
+    for r in rows:
+        out = os.path.join(c.work, "direct-f%s" % r["value"])
+        p = subprocess.run([PYTHON, DRIVER, "--out", out, "--set", "pe_array.f=%s" % r["value"]] + common,
+                           capture_output=True, text=True)
+        check(p.returncode == 0, "reproduce exit %d: %s" % (p.returncode, p.stderr))
+        with open(os.path.join(out, "reproduction.json")) as f:
+            net = json.load(f)["memory"]["ideal"]["networks"][0]
+        for mode in ("scnn", "ant"):
+            check(int(r["cycles_" + mode]) == net["cycles"][mode],
+                  "f=%s %s cycles: sweep %s, reproduce %s" % (r["value"], mode, r["cycles_" + mode], net["cycles"][mode]))
+        check(math.isclose(float(r["speedup_vs_scnn"]), net["speedup_vs_scnn"], rel_tol=1e-5),
+              "f=%s speedup: sweep %s, reproduce %s" % (r["value"], r["speedup_vs_scnn"], net["speedup_vs_scnn"]))
+    check(rows[0]["cycles_ant"] != rows[1]["cycles_ant"], "pe_array.f did not change ANT's cycles")
+
+
 def unknown_network_exits_2(c):
     c.expect_refusal(2, "--networks", "resnet18,alexnet", mention=["alexnet"])
 
@@ -212,7 +243,7 @@ def job_failure_exits_1_naming_the_job(c):
 
 
 CASES = {f.__name__: f for f in (
-    sums_match_job_stats, unknown_network_exits_2, density_zero_exits_2, density_above_one_exits_2,
+    sums_match_job_stats, sweep_rows_match_reproduction_runs, unknown_network_exits_2, density_zero_exits_2, density_above_one_exits_2,
     manifest_shape_mismatch_exits_2, tensor_shape_mismatch_exits_2, missing_trace_file_exits_2,
     missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
     job_failure_exits_1_naming_the_job)}
