@@ -47,6 +47,11 @@ def table(summary, config):
                   "| energy SCNN+/ANT | on-chip | paper | RCP share SCNN+ | RCPs anticipated |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
         for n in block["networks"]:
+            if not n["complete"]:
+                lines.append("| %s | failed (%d runs) | | | | | — | %s | — | | %s | | |" % (
+                    n["label"], len(n["failed_jobs"]), _x(n["paper"]["speedup_vs_scnn"]),
+                    _x(n["paper"]["energy_ratio_vs_scnn"])))
+                continue
             c = n["cycles"]
             lines.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                 n["label"], n["jobs"], _mcyc(c.get("scnn")), _mcyc(c.get("ant")), _mcyc(c.get("ideal")),
@@ -54,12 +59,14 @@ def table(summary, config):
                 _x(n["energy_ratio_vs_scnn"]), _x(n["energy_ratio_vs_scnn_onchip"]),
                 _x(n["paper"]["energy_ratio_vs_scnn"]), _pct(n["rcp_share_scnn"]), _pct(n["rcp_anticipated"])))
         g = block["geomean"]
-        lines.append("| **geomean** | | | | | | **%s** | %s | **%s** | %s | %s | | |" % (
+        over = "" if len(g["networks"]) == len(block["networks"]) else " (%d of %d)" % (
+            len(g["networks"]), len(block["networks"]))
+        lines.append("| **geomean**%s | | | | | | **%s** | %s | **%s** | %s | %s | | |" % (over,
             _x(g["speedup_vs_scnn"]), _x(g["paper"]["speedup_vs_scnn"]), _x(g["energy_ratio_vs_scnn"]),
             _x(g["energy_ratio_vs_scnn_onchip"]), _x(g["paper"]["energy_ratio_vs_scnn"])))
         lines.append("")
-        phases = [(n["label"], m, n["phase_cycles"][m]) for n in block["networks"] for m in ("scnn", "ant")
-                  if m in n["phase_cycles"]]
+        phases = [(n["label"], m, n["phase_cycles"][m]) for n in block["networks"] if n["complete"]
+                  for m in ("scnn", "ant") if m in n["phase_cycles"]]
         if phases:
             lines += ["Share of cycles per phase (fw / bd / bw):", ""]
             for label, mode, pc in phases:

@@ -77,9 +77,10 @@ def parse_args(argv):
                    help="main-job preset: %s at batch 1, modes %s" % (",".join(QUICK["networks"]),
                                                                      ",".join(QUICK["modes"])))
     p.add_argument("--keep-going", action="store_true",
-                   help="run every job even after one fails (results still not written; exit 1)")
+                   help="run every job even after one fails; networks with a failed job are marked failed "
+                        "in the results (no totals), the others reported; exit 1")
     p.add_argument("--ant-vp", default=os.path.join(ROOT, "build", "ant-vp"))
-    p.add_argument("--exporter", default=os.path.join(ROOT, "workloads", "export_trace.py"), help=argparse.SUPPRESS)
+    p.add_argument("--exporter", default=traces.EXPORTER, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per ant-vp run (default 3600)")
     p.add_argument("--quiet", action="store_true", help="no progress line")
     return p.parse_args(argv)
@@ -173,10 +174,11 @@ def run(args):
                                            timeout=args.timeout, quiet=args.quiet)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    if failures:
-        for msg in failures:
-            print("reproduce: failed: %s" % msg, file=sys.stderr)
-        raise JobError("%d of %d jobs failed (listed above); no results written" % (len(failures), len(tasks)))
+    for msg, _ in failures:
+        print("reproduce: failed: %s" % msg, file=sys.stderr)
+    failed = {}
+    for _, task in failures:
+        failed.setdefault(task.network, []).append(task.label())
     config = {
         "networks": args.networks, "batch": args.batch, "density": args.density, "seed": args.seed,
         "modes": args.modes, "memory": args.memories, "set": args.set,
@@ -190,7 +192,7 @@ def run(args):
         # CPU time of the ant-vp processes alone: the run's cost independent of machine load.
         "ant_vp_cpu_seconds": round(sum(r["cpu_seconds"] for r in records), 1),
     }
-    result = summary.summarise(records, args.networks, args.modes, args.memories)
+    result = summary.summarise(records, args.networks, args.modes, args.memories, failed)
     document = dict(FORMAT, config=config, paper={"source": paper.SOURCE}, memory=result)
     text = report.table(result, config)
     report.write_all(args.out, records, result, document, text)
@@ -199,6 +201,9 @@ def run(args):
         print("reproduce: wrote %s in %.0f s (ant-vp CPU time %.0f s on %d processes)"
               % (os.path.relpath(args.out), config["wall_seconds"], config["ant_vp_cpu_seconds"], args.jobs),
               file=sys.stderr)
+    if failures:
+        raise JobError("%d of %d jobs failed (listed above); %s marked failed in the results"
+                       % (len(failures), len(tasks), ", ".join(sorted(failed))))
     return document
 
 

@@ -119,11 +119,11 @@ def _wait_measured(proc, timeout):
 
 
 def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=False):
-    """Records (dict per task, in task order) and a list of failure messages.
+    """Records (a dict per successful task, in task order) and failures ((message, task) each).
 
     Stops at the first failure unless keep_going; an ant-vp exit 2 (it refused its input or
     a --set key) always stops and raises InputError, a job failure raises JobError unless
-    keep_going (then the failures are returned)."""
+    keep_going (then every task runs and the failures are returned)."""
     records = [None] * len(tasks)
     failures = []
     lock = threading.Lock()
@@ -161,7 +161,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
             lines = err.decode(errors="replace").strip().splitlines()
             msg = "%s: ant-vp exit %d: %s" % (task.label(), proc.returncode, lines[-1] if lines else "(no message)")
             with lock:
-                failures.append((proc.returncode, msg))
+                failures.append((proc.returncode, msg, task))
             if proc.returncode == 2 or not keep_going:
                 halt()
             progress.finished(task.weight)
@@ -176,7 +176,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
                 rec[name] = _lookup(doc, path)
         except (OSError, ValueError, KeyError, TypeError) as e:
             with lock:
-                failures.append((1, "%s: unreadable statistics %s: %s" % (task.label(), stats, e)))
+                failures.append((1, "%s: unreadable statistics %s: %s" % (task.label(), stats, e), task))
             if not keep_going:
                 halt()
             progress.finished(task.weight)
@@ -197,9 +197,9 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
         halt()
         pool.shutdown(wait=True)
         progress.close()
-    refused = [m for rc, m in failures if rc == 2]
+    refused = [m for rc, m, _ in failures if rc == 2]
     if refused:
         raise InputError(refused[0])
     if failures and not keep_going:
         raise JobError(failures[0][1])
-    return records, [m for _, m in failures]
+    return [r for r in records if r is not None], [(m, t) for _, m, t in failures]

@@ -60,15 +60,31 @@ def _network_summary(network, records, modes):
     }
 
 
-def summarise(records, networks, modes, memories):
-    """{memory: {"networks": [per-network summary], "geomean": {...}}} from per-job records."""
+def _failed_summary(network, failed_jobs):
+    """A network with a failed job has no iteration total: every figure is null."""
+    return {"name": network, "label": paper.LABELS[network], "complete": False, "failed_jobs": failed_jobs,
+            "speedup_vs_scnn": None, "energy_ratio_vs_scnn": None, "energy_ratio_vs_scnn_onchip": None,
+            "ideal_speedup_vs_scnn": None, "rcp_anticipated": None, "rcp_share_scnn": None,
+            "paper": {"speedup_vs_scnn": paper.speedup(network), "energy_ratio_vs_scnn": paper.energy_ratio(network),
+                      "energy_relative_to_scnn": paper.VALUES[network][1]}}
+
+
+def summarise(records, networks, modes, memories, failed=None):
+    """{memory: {"networks": [per-network summary], "geomean": {...}}} from per-job records.
+
+    failed: network -> labels of its failed jobs (only with --keep-going); such a network is
+    reported as failed (in every memory setting) and left out of the geomeans."""
+    failed = failed or {}
     out = {}
     for memory in memories:
         nets = []
         for network in networks:
+            if network in failed:
+                nets.append(_failed_summary(network, failed[network]))
+                continue
             rs = [r for r in records if r["network"] == network and r["memory"] == memory]
-            nets.append(_network_summary(network, rs, modes))
-        out[memory] = {"networks": nets, "geomean": geomeans(nets)}
+            nets.append(dict(_network_summary(network, rs, modes), complete=True))
+        out[memory] = {"networks": nets, "geomean": geomeans([n for n in nets if n["complete"]])}
     return out
 
 
@@ -80,6 +96,7 @@ def geomeans(nets):
     # figure is the geomean of the paper's bars for those networks.
     names = [n["name"] for n in nets]
     all_five = sorted(names) == sorted(paper.VALUES)
+    g["networks"] = names
     g["paper"] = {
         "speedup_vs_scnn": paper.GEOMEAN_SPEEDUP if all_five else paper.geomean(paper.speedup(n) for n in names),
         "energy_ratio_vs_scnn": paper.GEOMEAN_ENERGY_RATIO if all_five

@@ -15,6 +15,8 @@
   reproduce.py run with that --set, and the value changes the cycles.
 * job_failure_exits_1_naming_the_job: a job that fails inside ant-vp (exit 1) stops the run
   with exit 1 and a line naming the network, layer, phase, mode and memory; nothing written.
+* keep_going_reports_the_other_networks: with --keep-going the run finishes, exits 1, and the
+  results mark the network with the failed job as failed while the others are reported.
 """
 import argparse
 import csv
@@ -54,8 +56,8 @@ class Case:
         self.out = os.path.join(workdir, "out")
         self.trace = make_trace.build(self.traces, "resnet18", 1, 0.1, 0)
 
-    def driver(self, *extra, ant_vp=None):
-        cmd = [PYTHON, DRIVER, "--networks", "resnet18", "--trace-root", self.traces, "--out", self.out,
+    def driver(self, *extra, ant_vp=None, networks="resnet18"):
+        cmd = [PYTHON, DRIVER, "--networks", networks, "--trace-root", self.traces, "--out", self.out,
                "--ant-vp", ant_vp or self.ant_vp, "--jobs", "2", "--quiet"] + list(extra)
         p = subprocess.run(cmd, capture_output=True, text=True)
         return p.returncode, p.stdout, p.stderr
@@ -198,11 +200,11 @@ def density_above_one_exits_2(c):
 
 def manifest_shape_mismatch_exits_2(c):
     m = c.manifest()
-    m["jobs"][1]["a_shape"][1] += 1
-    m["layers"] = m["layers"]
+    job = next(j for j in m["jobs"] if j["layer"] == "block.conv" and j["phase"] == "fw")
+    job["a_shape"][1] += 1
     with open(os.path.join(c.trace, "manifest.json"), "w") as f:
         json.dump(m, f)
-    c.expect_refusal(2, mention=["manifest.json"])
+    c.expect_refusal(2, mention=["a_shape", "block.conv"])
 
 
 def tensor_shape_mismatch_exits_2(c):
@@ -231,22 +233,44 @@ def unknown_set_key_exits_2(c):
     c.expect_refusal(2, "--modes", "ant", "--set", "pe_array.no_such_key=1", mention=["no_such_key"])
 
 
-def job_failure_exits_1_naming_the_job(c):
-    # An ant-vp that fails (exit 1) on the strided conv's backward-weight job only.
+def failing_ant_vp(c, trace):
+    """An ant-vp that fails (exit 1) on the strided conv's backward-weight job of one trace only."""
     fake = os.path.join(c.work, "failing-ant-vp")
     with open(fake, "w") as f:
-        f.write("#!/bin/sh\ncase \"$*\" in *\"--op bw\"*\"block.conv.a_bw\"*) "
-                "echo 'ant-vp: error: injected failure' >&2; exit 1;; esac\nexec %s \"$@\"\n" % c.ant_vp)
+        f.write("#!/bin/sh\ncase \"$*\" in *\"--op bw\"*\"%s\"*\"block.conv.a_bw\"*) "
+                "echo 'ant-vp: error: injected failure' >&2; exit 1;; esac\nexec %s \"$@\"\n" % (trace, c.ant_vp))
     os.chmod(fake, 0o755)
-    c.expect_refusal(1, "--modes", "ant", "--memory", "ideal", ant_vp=fake,
+    return fake
+
+
+def job_failure_exits_1_naming_the_job(c):
+    c.expect_refusal(1, "--modes", "ant", "--memory", "ideal", ant_vp=failing_ant_vp(c, "resnet18-b1"),
                      mention=["block.conv", "bw", "mode ant", "memory ideal", "injected failure"])
+
+
+def keep_going_reports_the_other_networks(c):
+    make_trace.build(c.traces, "vgg16", 1, 0.1, 0)
+    fake = failing_ant_vp(c, "resnet18-b1")
+    rc, out, err = c.driver("--modes", "scnn,ant", "--memory", "ideal", "--keep-going", ant_vp=fake,
+                            networks="resnet18,vgg16")
+    check(rc == 1, "exit %d, expected 1; stderr: %s" % (rc, err))
+    check("block.conv bw" in err and "injected failure" in err, "the failed job is not named: %s" % err)
+    with open(os.path.join(c.out, "reproduction.json")) as f:
+        block = json.load(f)["memory"]["ideal"]
+    r18, vgg = block["networks"]
+    check(r18["complete"] is False and r18["speedup_vs_scnn"] is None, "resnet18 not marked failed: %r" % r18)
+    check(len(r18["failed_jobs"]) == 2 and all("block.conv bw" in j for j in r18["failed_jobs"]),
+          "failed jobs %r (expected block.conv bw in scnn and ant)" % r18["failed_jobs"])
+    check(vgg["complete"] is True and vgg["speedup_vs_scnn"] > 0, "vgg16 not reported: %r" % vgg)
+    check(block["geomean"]["networks"] == ["vgg16"], "geomean over %r" % block["geomean"]["networks"])
+    check("failed" in out and "VGG-16" in out, "table does not show both networks:\n%s" % out)
 
 
 CASES = {f.__name__: f for f in (
     sums_match_job_stats, sweep_rows_match_reproduction_runs, unknown_network_exits_2, density_zero_exits_2, density_above_one_exits_2,
     manifest_shape_mismatch_exits_2, tensor_shape_mismatch_exits_2, missing_trace_file_exits_2,
     missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
-    job_failure_exits_1_naming_the_job)}
+    job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks)}
 
 
 def main():
