@@ -79,13 +79,13 @@ def np_conv_bw(a, d_out, stride, pad, kernel):
     return grad
 
 
-def close(actual, expected, what):
+def close(actual, expected, what, tolerance=1e-5):
     import numpy as np
     actual, expected = np.asarray(actual, np.float64), np.asarray(expected, np.float64)
     expect(actual.shape == expected.shape, f"{what}: shape {actual.shape} != {expected.shape}")
     scale = max(1e-30, float(np.abs(expected).max()))
     error = float(np.abs(actual - expected).max()) / scale
-    expect(error < 1e-5, f"{what}: max error {error:.2e} of the largest magnitude")
+    expect(error < tolerance, f"{what}: max error {error:.2e} of the largest magnitude")
 
 
 # -- cases ---------------------------------------------------------------------------------
@@ -254,6 +254,42 @@ def case_export_bd_bw_reproduce_torch_gradients(work):
         expect(phases.get(name) == expected, f"{name}: phases {phases.get(name)}, expected {expected}")
 
 
+def ant_vp_command(ant_vp, trace, job, mode, out):
+    """The `ant-vp layer` command line of a trace job, as docs/workloads.md describes it."""
+    cmd = [ant_vp, "layer", "--op", job["op"], "--mode", mode, "--a", os.path.join(trace, job["a"]),
+           "--b", os.path.join(trace, job["b"]), "--out", out]
+    for key, option in (("stride", "--stride"), ("pad", "--pad"), ("kernel", "--kernel"), ("in", "--in")):
+        if key in job:
+            cmd += [option, "x".join(map(str, job[key]))]
+    return cmd
+
+
+def case_trace_jobs_on_ant_vp_match_torch(work, ant_vp):
+    """Every job of the tiny network's trace, run by `ant-vp layer` in ant mode, gives what torch
+    computed in the SWAT iteration: the layer's output (less its bias), the gradient into its
+    input, the gradient of its weight."""
+    import numpy as np
+    expect(ant_vp and os.path.isfile(ant_vp), f"ant-vp not found at {ant_vp!r}")
+    trace, manifest, modules, seen, _ = _export_tiny_in_process(work)
+    out = os.path.join(work, "out.npy")
+    for job in manifest["jobs"]:
+        name, phase = job["layer"], job["phase"]
+        p = subprocess.run(ant_vp_command(ant_vp, trace, job, "ant", out), stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, text=True, timeout=120)
+        expect(p.returncode == 0, f"{name} {phase}: ant-vp exit {p.returncode}: {p.stderr.strip()}")
+        got = np.load(out)
+        module = modules[name]
+        if phase == "fw":
+            expected = seen[name]["output"].numpy()
+            if module.bias is not None:
+                expected = expected - module.bias.detach().numpy().reshape((1, -1) + (1,) * (expected.ndim - 2))
+        elif phase == "bd":
+            expected = seen[name]["grad_input"].numpy()
+        else:
+            expected = module.weight.grad.numpy()
+        close(got, expected, f"{name} {phase} on ant-vp", tolerance=1e-4)
+
+
 def case_cli_export_valid_deterministic_cached(work):
     """The CLI writes a valid trace with a summary; a rerun reuses it untouched; --force rewrites
     the same bytes (seeded); no temporary directory is left behind."""
@@ -381,6 +417,7 @@ def main():
     parser.add_argument("--list", action="store_true")
     parser.add_argument("--case")
     parser.add_argument("--workdir")
+    parser.add_argument("--ant-vp", help="the ant-vp program (cases that run trace jobs)")
     args = parser.parse_args()
     if args.list:
         print("\n".join(CASES))
@@ -395,7 +432,11 @@ def main():
     shutil.rmtree(args.workdir, ignore_errors=True)
     os.makedirs(args.workdir)
     try:
-        CASES[args.case](args.workdir)
+        case = CASES[args.case]
+        if "ant_vp" in case.__code__.co_varnames[:case.__code__.co_argcount]:
+            case(args.workdir, args.ant_vp)
+        else:
+            case(args.workdir)
     except Failure as e:
         print(f"FAIL {args.case}: {e}")
         return 1
