@@ -194,3 +194,5 @@ if __name__ == "__main__":
         sys.exit(130)
     except OSError as e:
         fail(f"{e.strerror or e}: {e.filename}" if getattr(e, "filename", None) else str(e), status=1)
+    except Exception as e:  # the export failed; nothing was installed (see main)
+        fail(f"export failed: {type(e).__name__}: {e}", status=1)
