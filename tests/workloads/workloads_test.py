@@ -127,6 +127,50 @@ def case_topk_keeps_exactly_k_largest(work):
         raise Failure(f"density {bad} accepted")
 
 
+# Convolution counts from SWAT's run configurations (`num_conv_layer` in
+# cifar10-100-code/run_configurations/unstructured_constant_*_schedule_90.yaml); ResNet-50's
+# is the ResNet paper's 49 plus 4 projection shortcuts. FC: VGG's three-layer classifier.
+SWAT_LAYERS = {  # network: (conv layers, FC layers, first FC's inputs, first kernel, first stride)
+    "resnet18": (20, 1, 512, (3, 3), (1, 1)),
+    "vgg16": (13, 3, 512, (3, 3), (1, 1)),
+    "wrn16_8": (16, 1, 512, (3, 3), (1, 1)),
+    "densenet121": (120, 1, 1024, (3, 3), (1, 1)),
+    "resnet50": (53, 1, 2048, (7, 7), (2, 2)),
+}
+
+
+def case_networks_match_swat_layer_counts(work):
+    """Each of the five networks has SWAT's number of conv and FC layers, the CIFAR (3x3/1) or
+    ImageNet (7x7/2) first layer, and runs a training-mode forward pass at batch 1 to logits."""
+    import torch
+    from catalog import NETWORKS, SWAT_NETWORKS
+    from swat import sparse_layers
+    expect(set(SWAT_NETWORKS) == set(SWAT_LAYERS), f"networks {SWAT_NETWORKS}")
+    for name in SWAT_NETWORKS:
+        convs, fcs, fc_in, kernel, stride = SWAT_LAYERS[name]
+        spec = NETWORKS[name]
+        torch.manual_seed(0)
+        model = spec.build().train()
+        layers = sparse_layers(model)
+        got_convs = sum(isinstance(m, torch.nn.Conv2d) for _, m in layers)
+        expect((got_convs, len(layers) - got_convs) == (convs, fcs),
+               f"{name}: {got_convs} conv + {len(layers) - got_convs} FC layers, SWAT has {convs} + {fcs}")
+        ran = []
+        hooks = [m.register_forward_hook(lambda m, i, o: ran.append(m)) for _, m in layers]
+        with torch.no_grad():
+            logits = model(torch.randn((1,) + spec.input_chw))
+        for hook in hooks:
+            hook.remove()
+        expect(tuple(logits.shape) == (1, spec.num_classes), f"{name}: logits {tuple(logits.shape)}")
+        expect(len(ran) == len(layers), f"{name}: {len(ran)} of {len(layers)} layers ran")
+        first = ran[0]
+        expect((first.in_channels, tuple(first.kernel_size), tuple(first.stride)) == (3, kernel, stride),
+               f"{name}: first layer {first}")
+        classifier = [m for m in ran if isinstance(m, torch.nn.Linear)]
+        expect(classifier[0].in_features == fc_in, f"{name}: features into the classifier {classifier[0]}")
+        expect(classifier[-1] is ran[-1] and ran[-1].out_features == spec.num_classes, f"{name}: last layer {ran[-1]}")
+
+
 def _export_tiny_in_process(work, density=0.3, seed=3):
     """Exports the tiny network while independent hooks capture what torch really computed:
     each layer's output (what the next layers consumed), the gradient of its input (through a
