@@ -56,3 +56,34 @@ void ant_index_window(const ant_geometry *g, int32_t r0, int32_t r1, int32_t c0,
     w->rows = conv_axis(g, ANT_ROW, r0, r1);
     w->cols = conv_axis(g, ANT_COL, c0, c1);
 }
+
+/* One axis of a convolution: stationary span [s0, s1] -> broadcast (kernel) range. */
+static ant_range conv_kernel_axis(const ant_geometry *g, int axis, int32_t s0, int32_t s1)
+{
+    const int32_t st = g->stride[axis], p = g->pad[axis];
+    const int32_t n = g->broadcast[axis];
+    switch (g->op) {
+    case ANT_OP_FW: /* r = i + p - o*st, o in [0, Ho-1] */
+        return clamp(s0 + p - st * (g->out[axis] - 1), s1 + p, 1, n);
+    case ANT_OP_BD: /* r = i - o*st + p, i in [0, H-1] */
+        return clamp(p - s1 * st, g->in[axis] - 1 + p - s0 * st, 1, n);
+    default: /* BW: o with r = i - o*st + p in [0, R-1] */
+        return clamp(ceil_div(s0 + p - g->kernel[axis] + 1, st), floor_div(s1 + p, st), 1, n);
+    }
+}
+
+void ant_kernel_window(const ant_geometry *g, int32_t r0, int32_t r1, int32_t c0, int32_t c1,
+                       ant_window *w)
+{
+    if (g->op == ANT_OP_SPMM) {
+        /* B's rows are the contraction index: they select A's columns; every A row meets
+         * them. */
+        w->rows = clamp(0, g->broadcast[ANT_ROW] - 1, 1, g->broadcast[ANT_ROW]);
+        w->cols = clamp(r0, r1, 1, g->broadcast[ANT_COL]);
+        (void)c0;
+        (void)c1;
+        return;
+    }
+    w->rows = conv_kernel_axis(g, ANT_ROW, r0, r1);
+    w->cols = conv_kernel_axis(g, ANT_COL, c0, c1);
+}

@@ -41,6 +41,14 @@ static inline int32_t ant_range_count(ant_range r)
 void ant_index_window(const ant_geometry *g, int32_t r0, int32_t r1, int32_t c0, int32_t c1,
                       ant_window *window);
 
+/* The other direction, as the anticipator of each PE computes it: for an image (stationary)
+ * vector spanning rows [r0, r1] and columns [c0, c1] of the stationary plane, the rows and
+ * columns of the kernel (broadcast) plane that can meet at least one member in a valid
+ * product. Like the hardware's min/max over its members, the result is the union range
+ * (step 1): a superset of every member's valid set, never missing one. */
+void ant_kernel_window(const ant_geometry *g, int32_t r0, int32_t r1, int32_t c0, int32_t c1,
+                       ant_window *window);
+
 #ifdef __cplusplus
 }
 #endif

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "outer_product_state.h"
 #include "planar_tiling.h"
 
 const char *ant_mode_name(ant_mode mode)
@@ -16,71 +17,22 @@ const char *ant_mode_name(ant_mode mode)
     return "unknown";
 }
 
+const char *ant_anticipator_name(ant_anticipator a)
+{
+    return a == ANT_ANTICIPATOR_BROADCAST ? "broadcast" : "pe";
+}
+
+const char *ant_scnn_packing_name(ant_scnn_packing p)
+{
+    return p == ANT_SCNN_PER_PLANE ? "per_plane" : "cross_channel";
+}
+
 const char *ant_mapping_name(ant_mapping mapping)
 {
     return mapping == ANT_MAPPING_CHANNEL ? "channel" : "planar";
 }
 
-struct ant_array {
-    ant_array_params p;
-    ant_geometry g;
-    ant_tiling tiling; /* planar: one tile per PE; channel: one tile, the whole plane */
-    uint32_t n_tiles;
-    uint32_t n_pe;
-    uint32_t n_outputs;
-    uint8_t *contributed; /* n_outputs * n_tiles: tile produced a partial sum for the output */
-
-    /* Per stationary plane: where each row's part of a tile starts in the tile's packed
-     * stream (SCNN packs the whole tile), and how many entries each tile holds. */
-    uint32_t *tile_row_first; /* rows * pe_cols: entry index of the row's first tile entry */
-    uint32_t *tile_row_base;  /* rows * pe_cols: its position in the tile stream */
-    uint32_t *tile_nnz;       /* n_tiles */
-
-    /* Per (vector, PE): the fetched window's rows, to place products in stationary vectors. */
-    uint32_t *win_first; /* n_pe * tile_h */
-    uint32_t *win_base;  /* n_pe * tile_h */
-    uint32_t *touched;   /* PEs with work for the current vector */
-    uint64_t *work;      /* n_pe: cycles for the current vector */
-
-    /* Broadcast pipeline state. */
-    uint64_t *finish; /* n_pe: cycle the PE finishes its queued work */
-    uint64_t *busy;   /* n_pe */
-    uint64_t *fifo;   /* n_pe * fifo_depth: start cycles of the last vectors queued */
-    uint64_t *fifo_n; /* n_pe: vectors queued so far */
-    uint64_t *slots;  /* broadcasts_per_cycle: cycle of the last broadcast in each lane */
-    uint64_t n_broadcast, last_broadcast;
-
-    /* Accumulator-bank occupancy of the stationary vectors of one (vector, PE). */
-    uint16_t *hist;     /* sv_max * banks */
-    uint16_t *hist_max; /* sv_max */
-    uint32_t sv_max;
-
-    uint64_t *valid_pe; /* n_pe: valid products of the plane (dense / ideal) */
-
-    /* Per stationary plane: entries of row r with column < c, so that a row's column
-     * window is two loads instead of a binary search (only when the table is small). */
-    uint32_t *prefix;  /* rows * (cols + 1), or NULL */
-    const csr_plane *prefix_of;
-
-    /* Per vector: each member's coordinates, value and exact window, shared by all PEs. */
-    int32_t *member_row, *member_col;
-    float *member_val;
-    ant_window *member_win;
-    uint64_t *load;     /* n_pe: channel mapping, cycles assigned in the current pass */
-};
-
-static uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
-static int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
-static int32_t min32(int32_t a, int32_t b) { return a < b ? a : b; }
-static uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
-
-/* First lattice point lo + j*step that is >= from. */
-static int32_t align_up(int32_t lo, int32_t step, int32_t from)
-{
-    return from <= lo ? lo : lo + (from - lo + step - 1) / step * step;
-}
-
-static void build_prefix(ant_array *a, const csr_plane *s)
+void ant_array_build_prefix(ant_array *a, const csr_plane *s)
 {
     a->prefix_of = s;
     if (!a->prefix)
@@ -95,30 +47,6 @@ static void build_prefix(ant_array *a, const csr_plane *s)
                 ++e;
             row[c] = e - s->row_ptr[r];
         }
-    }
-}
-
-/* Entries [*first, *last) of row r with column in [lo, hi] (lo <= hi, both in the plane). */
-static inline void row_window(const ant_array *a, const csr_plane *s, int32_t r, int32_t lo, int32_t hi,
-                              uint32_t *first, uint32_t *last)
-{
-    if (a->prefix) {
-        const uint32_t *row = a->prefix + (size_t)r * (s->cols + 1);
-        *first = s->row_ptr[r] + row[lo];
-        *last = s->row_ptr[r] + row[hi + 1];
-    } else {
-        csr_row_window(s, (uint32_t)r, (uint32_t)lo, (uint32_t)hi, first, last);
-    }
-}
-
-/* Output index along one axis for a pair already known to be valid (exact windows). */
-static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32_t s)
-{
-    switch (g->op) {
-    case ANT_OP_FW: return (s + g->pad[axis] - b) / g->stride[axis];
-    case ANT_OP_BD: return s * g->stride[axis] + b - g->pad[axis];
-    case ANT_OP_BW: return s - b * g->stride[axis] + g->pad[axis];
-    default: return axis == ANT_ROW ? b : s; /* SPMM: row from A's row, column from B's */
     }
 }
 
@@ -143,7 +71,7 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     const ant_array_params *p = params;
     if (p->pe_rows == 0 || p->pe_cols == 0 || p->f == 0 || p->i == 0 || p->banks == 0 ||
         p->banks > 65535 || p->fifo_depth == 0 || p->broadcasts_per_cycle == 0 ||
-        n_outputs == 0)
+        p->scan_width == 0 || p->pes_per_kernel_port == 0 || n_outputs == 0)
         return NULL;
     ant_array *a = calloc(1, sizeof *a);
     if (!a)
@@ -187,9 +115,13 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->member_col = malloc(sizeof(int32_t) * p->f);
     a->member_val = malloc(sizeof(float) * p->f);
     a->member_win = malloc(sizeof(ant_window) * p->f);
+    a->img_first = malloc(sizeof(uint32_t) * ((size_t)a->n_tiles + 1));
+    a->pe_time = calloc(a->n_pe, sizeof(uint64_t));
+    a->pe_extra = calloc(a->n_pe, sizeof(uint64_t));
     if (!a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
         !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
-        !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe) {
+        !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe ||
+        !a->img_first || !a->pe_time || !a->pe_extra) {
         ant_array_destroy(a);
         return NULL;
     }
@@ -223,6 +155,18 @@ void ant_array_destroy(ant_array *a)
     free(a->member_col);
     free(a->member_val);
     free(a->member_win);
+    ant_kernel_stream_free(&a->ks);
+    free(a->ks_keys);
+    free(a->img_first);
+    free(a->img_order);
+    free(a->img_row);
+    free(a->img_vec);
+    free(a->vec_tile);
+    free(a->pe_time);
+    free(a->pe_extra);
+    free(a->vhist);
+    free(a->vmax);
+    free(a->vtouched);
     free(a);
 }
 
@@ -392,7 +336,7 @@ static void run_outer_product(ant_array *a, ant_mode mode, const csr_plane *s,
     const int queue_all = mode == ANT_MODE_SCNN || !a->p.skip_before_fifo;
     uint64_t plane_end = 0;
     index_tiles(a, s);
-    build_prefix(a, s);
+    ant_array_build_prefix(a, s);
     reset_pipeline(a);
     uint32_t non_empty = 0;
     for (uint32_t j = 0; j < a->n_pe; ++j)
@@ -472,7 +416,7 @@ static void run_channel_parallel(ant_array *a, ant_mode mode, const csr_plane *s
                                  const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
 {
     index_tiles(a, s);
-    build_prefix(a, s);
+    ant_array_build_prefix(a, s);
     memset(a->load, 0, sizeof(uint64_t) * a->n_pe);
     const uint32_t nnz = a->tile_nnz[0];
     for (uint32_t jb = 0; jb < n_jobs; ++jb) {
@@ -587,13 +531,19 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
     ctr->stationary_reads += total;
 }
 
-void ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
-                   const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
+int ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
+                  const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
 {
+    const int planar = a->p.mapping == ANT_MAPPING_PLANAR;
     if (mode == ANT_MODE_DENSE || mode == ANT_MODE_IDEAL)
         run_valid_only(a, mode, s, jobs, n_jobs, ctr);
-    else if (a->p.mapping == ANT_MAPPING_CHANNEL)
+    else if (planar && mode == ANT_MODE_SCNN && a->p.scnn_packing == ANT_SCNN_CROSS_CHANNEL)
+        return ant_run_scnn_plus(a, s, jobs, n_jobs, ctr);
+    else if (planar && mode == ANT_MODE_ANT && a->p.anticipator == ANT_ANTICIPATOR_PE)
+        return ant_run_anticipating_pe(a, s, jobs, n_jobs, ctr);
+    else if (!planar)
         run_channel_parallel(a, mode, s, jobs, n_jobs, ctr);
     else
         run_outer_product(a, mode, s, jobs, n_jobs, ctr);
+    return 0;
 }

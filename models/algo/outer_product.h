@@ -37,6 +37,26 @@ typedef enum ant_mapping {
 
 const char *ant_mapping_name(ant_mapping mapping);
 
+/* Where ANT anticipates (mode ant). */
+typedef enum ant_anticipator {
+    ANT_ANTICIPATOR_PE = 0,       /* the paper's: every PE computes the kernel range of each of
+                                     its image vectors, scans the kernel index buffer over the
+                                     rows in range (k indices a cycle) and builds kernel
+                                     vectors from in-range elements only; no broadcast */
+    ANT_ANTICIPATOR_BROADCAST = 1 /* kernel vectors broadcast lock-step to all PEs, a range
+                                     calculator window per vector (SCNN's broadcast kept) */
+} ant_anticipator;
+
+/* How SCNN (mode scnn) packs the broadcast kernel vectors. */
+typedef enum ant_scnn_packing {
+    ANT_SCNN_CROSS_CHANNEL = 0, /* SCNN's: F non-zeros across the output channels of the pass,
+                                   in (r, s, k) order, one stream per pass */
+    ANT_SCNN_PER_PLANE = 1      /* each kernel plane packed on its own */
+} ant_scnn_packing;
+
+const char *ant_anticipator_name(ant_anticipator a);
+const char *ant_scnn_packing_name(ant_scnn_packing p);
+
 typedef struct ant_array_params {
     uint32_t pe_rows, pe_cols;       /* planar tiling grid; P = pe_rows * pe_cols */
     uint32_t f, i;                   /* multipliers per PE: F broadcast x I stationary */
@@ -45,6 +65,11 @@ typedef struct ant_array_params {
     uint32_t broadcasts_per_cycle;   /* vectors the broadcast path delivers per cycle */
     int skip_before_fifo;            /* ANT: a PE outside a vector's range never queues it */
     ant_mapping mapping;
+    ant_anticipator anticipator;     /* mode ant: where ranges are computed */
+    ant_scnn_packing scnn_packing;   /* mode scnn: how kernel vectors are packed */
+    uint32_t scan_width;             /* k: kernel indices a PE's anticipator reads per cycle */
+    uint32_t range_latency;          /* cycles to fill a PE's range pipeline once per pass */
+    uint32_t pes_per_kernel_port;    /* PEs sharing one kernel-buffer read port (1: replicated) */
 } ant_array_params;
 
 typedef struct ant_counters {
@@ -59,6 +84,10 @@ typedef struct ant_counters {
     uint64_t pe_vector_skips;      /* (vector, PE) pairs skipped: no entry in the window */
     uint64_t stationary_reads;     /* stationary entries read out by the fetch units */
     uint64_t window_rows_searched; /* rows whose column window was min/max searched */
+    uint64_t ranges_computed;      /* per-PE anticipator: image-vector ranges computed */
+    uint64_t kernel_index_reads;   /* kernel indices read by the PEs (anticipator scans) */
+    uint64_t kernel_value_reads;   /* kernel values read by the PEs (or broadcast once) */
+    uint64_t scan_bound_cycles;    /* PE cycles the index scan took beyond the multiplies */
 } ant_counters;
 
 /* One broadcast plane of a stationary pass and the output plane its products land in. */
@@ -71,6 +100,9 @@ typedef struct ant_broadcast_job {
     uint32_t output_id;        /* index of the output plane in the job, < n_outputs */
     uint32_t lane;             /* channel mapping: the plane pair runs on PE lane mod P; the
                                   same output must keep the same lane across passes */
+    uint32_t plane_key;        /* 0, or an id unique to the plane within the job (its index
+                                  in the tensor + 1): lets the cross-channel dataflows reuse a
+                                  pass's kernel stream when the next pass has the same planes */
 } ant_broadcast_job;
 
 typedef struct ant_array ant_array;
@@ -83,8 +115,9 @@ void ant_array_destroy(ant_array *array);
 
 /* Runs one stationary plane against the broadcast jobs in order, accumulating into the
  * jobs' output planes and adding to the counters. In dense mode the planes must hold every
- * element (zeros included), as a dense array reads them. */
-void ant_array_run(ant_array *array, ant_mode mode, const csr_plane *stationary,
+ * element (zeros included), as a dense array reads them. Returns 0, or -1 if memory runs
+ * out. */
+int ant_array_run(ant_array *array, ant_mode mode, const csr_plane *stationary,
                    const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *counters);
 
 /* Partial sums the PEs exchanged (halos) or reduced across PEs so far: for every (PE,

@@ -79,6 +79,18 @@ mapping_policy policy(const std::string& key, const json& v)
     throw config_error("config key '" + key + "' must be planar, channel or hybrid, got " + v.dump());
 }
 
+template <typename E>
+E enum_value(const std::string& key, const json& v, std::initializer_list<E> values, const char* (*name)(E))
+{
+    std::string allowed;
+    for (E e : values) {
+        if (v.is_string() && v.get<std::string>() == name(e))
+            return e;
+        allowed += (allowed.empty() ? "" : " or ") + std::string(name(e));
+    }
+    throw config_error("config key '" + key + "' must be " + allowed + ", got " + v.dump());
+}
+
 const std::map<std::string, key_entry>& table()
 {
     static const std::map<std::string, key_entry> keys = {
@@ -99,6 +111,21 @@ const std::map<std::string, key_entry>& table()
         {"pe_array.mapping",
          {[](accelerator_config& c, const std::string& k, const json& v) { c.mapping = policy(k, v); },
           [](const accelerator_config& c) { return json(mapping_policy_name(c.mapping)); }}},
+        {"pe_array.anticipator",
+         {[](accelerator_config& c, const std::string& k, const json& v) {
+              c.array.anticipator =
+                  enum_value(k, v, {ANT_ANTICIPATOR_PE, ANT_ANTICIPATOR_BROADCAST}, ant_anticipator_name);
+          },
+          [](const accelerator_config& c) { return json(ant_anticipator_name(c.array.anticipator)); }}},
+        {"pe_array.scnn_packing",
+         {[](accelerator_config& c, const std::string& k, const json& v) {
+              c.array.scnn_packing =
+                  enum_value(k, v, {ANT_SCNN_CROSS_CHANNEL, ANT_SCNN_PER_PLANE}, ant_scnn_packing_name);
+          },
+          [](const accelerator_config& c) { return json(ant_scnn_packing_name(c.array.scnn_packing)); }}},
+        U32_KEY("pe_array.scan_width", array.scan_width, 1, 4096),
+        U32_KEY("pe_array.range_latency", array.range_latency, 0, 1000),
+        U32_KEY("pe_array.pes_per_kernel_port", array.pes_per_kernel_port, 1, 65536),
         BOOL_KEY("csr_fetch_unit.row_bounded_vectors", fetch.row_bounded_vectors),
         U32_KEY("index_range_calculator.units", ranges.units, 1, 65536),
         U32_KEY("index_range_calculator.vectors_per_cycle", ranges.vectors_per_cycle, 1, 64),
@@ -121,6 +148,8 @@ void set_accelerator_key(accelerator_config& config, const std::string& key, con
         throw config_error("unknown config key '" + key + "'");
     it->second.set(config, key, value);
     config.fetch.broadcast_width = config.array.f;  // the fetch unit packs F-wide vectors
+    config.fetch.anticipator = config.array.anticipator;
+    config.fetch.scnn_packing = config.array.scnn_packing;
 }
 
 std::vector<std::string> accelerator_config_keys()

@@ -28,7 +28,11 @@ struct accelerator_config {
     dma_engine_config dma{};
     // SCNN's PT-IS-CP-sparse organisation: 8x8 PEs, 4x4 multipliers, 2*F*I banks, a
     // 50-entry weight FIFO (Parashar et al., ISCA 2017).
-    ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1, ANT_MAPPING_PLANAR};
+    // ANT's anticipator per PE as the paper builds it, reading k = 16 kernel indices a cycle
+    // (assumed: one 256-bit read of 16-bit indices), a 2-cycle range pipeline, a kernel-buffer
+    // port per PE (replicated read path); SCNN's cross-channel weight packing.
+    ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1, ANT_MAPPING_PLANAR,
+                           ANT_ANTICIPATOR_PE, ANT_SCNN_CROSS_CHANNEL, 16, 2, 1};
     mapping_policy mapping = mapping_policy::planar;
     csr_fetch_unit_config fetch{};
     index_range_calculator_config ranges{};

@@ -134,8 +134,14 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
         broadcast_nonzeros += nonzeros(broadcast_planes_[b]);
     cmd.scnn_products = nonzeros(stationary) * broadcast_nonzeros;
 
-    // Dense and ideal arrays do not move vectors; only the outer-product modes pack them.
-    const bool packs = cmd.mode == ANT_MODE_SCNN || cmd.mode == ANT_MODE_ANT;
+    // Dense and ideal arrays do not move vectors, and the cross-channel dataflows (SCNN+,
+    // ANT's per-PE anticipator) stream whole planes from the kernel buffer: only the
+    // per-plane broadcast variants pack vectors here.
+    const bool planar = cmd.mapping == ANT_MAPPING_PLANAR;
+    const bool cross_channel =
+        planar && ((cmd.mode == ANT_MODE_SCNN && config_.scnn_packing == ANT_SCNN_CROSS_CHANNEL) ||
+                   (cmd.mode == ANT_MODE_ANT && config_.anticipator == ANT_ANTICIPATOR_PE));
+    const bool packs = (cmd.mode == ANT_MODE_SCNN || cmd.mode == ANT_MODE_ANT) && !cross_channel;
     size_t total = 0;
     std::vector<uint32_t> first(cmd.n_broadcasts + 1, 0);
     for (uint32_t b = 0; b < cmd.n_broadcasts && packs; ++b)
@@ -152,7 +158,7 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     vectors_packed_ += n;
 
     windows_.resize(n);
-    if (cmd.mode == ANT_MODE_ANT && n > 0) {
+    if (cmd.mode == ANT_MODE_ANT && !cross_channel && n > 0) {
         const bool channel = cmd.mapping == ANT_MAPPING_CHANNEL;
         range_request req{cmd.geometry, vectors_.data(), n, windows_.data(),
                           channel ? config_.channel_streams : config_.planar_streams};
@@ -164,7 +170,8 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
         jobs_[b] = ant_broadcast_job{&broadcast_planes_[b], vectors_.data() + first[b],
                                      first[b + 1] - first[b], windows_.data() + first[b], nullptr,
-                                     cmd.output_ids[b], cmd.lanes[b]};
+                                     cmd.output_ids[b], cmd.lanes[b],
+                                     cmd.plane_ids ? cmd.plane_ids[b] + 1 : 0};
     pe_pass pass;
     pass.job_id = cmd.job_id;
     pass.geometry = cmd.geometry;

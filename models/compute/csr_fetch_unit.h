@@ -40,6 +40,7 @@ struct fetch_command {
     const uint64_t* output_addresses = nullptr;   // accumulator buffer, per broadcast plane
     const uint32_t* output_ids = nullptr;         // per broadcast plane
     const uint32_t* lanes = nullptr;              // per broadcast plane: position in the pass
+    const uint32_t* plane_ids = nullptr;          // per broadcast plane: index in its tensor (optional)
     uint32_t n_broadcasts = 0;
     // out
     ant_counters counters{};
@@ -57,6 +58,10 @@ struct csr_fetch_unit_config {
     // serves that many streams in parallel (up to its unit count).
     uint32_t planar_streams = 1;
     uint32_t channel_streams = 64;
+    // Which dataflow the outer-product modes use (the PE array's parameters): the
+    // cross-channel dataflows read whole planes and need no packed broadcast vectors.
+    ant_anticipator anticipator = ANT_ANTICIPATOR_PE;
+    ant_scnn_packing scnn_packing = ANT_SCNN_CROSS_CHANNEL;
 };
 
 class csr_fetch_unit : public sc_core::sc_module {

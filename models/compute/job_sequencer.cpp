@@ -465,10 +465,11 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 }
                 advance(load);
                 std::vector<uint64_t> acc(p1 - p0);
-                std::vector<uint32_t> ids(p1 - p0);
+                std::vector<uint32_t> ids(p1 - p0), plane_ids(p1 - p0);
                 for (size_t i = p0; i < p1; ++i) {
                     acc[i - p0] = uint64_t(slot[pairs[i].second]) * out_plane_bytes;
                     ids[i - p0] = pairs[i].second;
+                    plane_ids[i - p0] = pairs[i].first;
                 }
                 fetch_command cmd;
                 cmd.job_id = job_id_;
@@ -483,6 +484,7 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 cmd.output_addresses = acc.data();
                 cmd.output_ids = ids.data();
                 cmd.lanes = lanes.data() + p0;
+                cmd.plane_ids = plane_ids.data();
                 cmd.n_broadcasts = uint32_t(p1 - p0);
                 const sc_core::sc_time now = qk_.get_local_time();
                 previous_pass_ = now;

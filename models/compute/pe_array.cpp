@@ -20,6 +20,10 @@ void add(ant_counters& into, const ant_counters& c)
     into.pe_vector_skips += c.pe_vector_skips;
     into.stationary_reads += c.stationary_reads;
     into.window_rows_searched += c.window_rows_searched;
+    into.ranges_computed += c.ranges_computed;
+    into.kernel_index_reads += c.kernel_index_reads;
+    into.kernel_value_reads += c.kernel_value_reads;
+    into.scan_bound_cycles += c.scan_bound_cycles;
 }
 }  // namespace
 
@@ -90,7 +94,10 @@ bool pe_array::run_pass(pe_pass& pass, sc_core::sc_time& delay)
             return false;
     }
     pass.counters = ant_counters{};
-    ant_array_run(array_, pass.mode, pass.stationary, pass.jobs, pass.n_jobs, &pass.counters);
+    if (ant_array_run(array_, pass.mode, pass.stationary, pass.jobs, pass.n_jobs, &pass.counters) != 0) {
+        SC_REPORT_ERROR(msg_type, "out of host memory while running a pass");
+        return false;
+    }
     add(total_, pass.counters);
     ++passes_;
     delay += clock_ * double(pass.counters.cycles);
@@ -144,6 +151,14 @@ statistics pe_array::stats() const
         {"stationary_reads", double(c.stationary_reads), "entries", "stationary entries read by the fetch units"},
         {"window_rows_searched", double(c.window_rows_searched), "rows",
          "row segments min/max-searched by the fetch units"},
+        {"ranges_computed", double(c.ranges_computed), "ranges",
+         "image-vector kernel ranges computed by the PEs' anticipators"},
+        {"kernel_index_reads", double(c.kernel_index_reads), "indices",
+         "kernel indices read from the kernel buffer by the PEs (anticipator scans) or for broadcast"},
+        {"kernel_value_reads", double(c.kernel_value_reads), "values",
+         "kernel values read from the kernel buffer by the PEs (or once per broadcast)"},
+        {"scan_bound_cycles", double(c.scan_bound_cycles), "PE-cycles",
+         "cycles a PE's index scan took beyond its kernel vectors (scan-bound image vectors)"},
         {"accumulator_updates", double(c.products_valid), "updates",
          "read-modify-writes of accumulator banks (one per valid product)"},
         {"exported_psums", double(exported_psums_), "partial sums",

@@ -56,7 +56,7 @@ energy_breakdown job_energy(const energy_table& t, const std::vector<std::pair<s
     e.accumulate_pj = value(b, "pe_array", "accumulator_updates") * t.add_pj;
     // Index work: a range per vector (a handful of adds), an output coordinate per product.
     e.index_pj = (value(b, "index_range_calculator", "vectors") * 8 + value(b, "pe_array", "products_issued") * 2 +
-                  value(b, "pe_array", "window_rows_searched") * 4) *
+                  value(b, "pe_array", "window_rows_searched") * 4 + value(b, "pe_array", "ranges_computed") * 8) *
                  t.int_op_pj;
     // SRAM: buffer ports move 64-byte accesses (8 words); the PEs read stationary entries
     // (6 bytes, most of a word) and read-modify-write an accumulator (two half-word accesses)
@@ -65,6 +65,8 @@ energy_breakdown job_energy(const energy_table& t, const std::vector<std::pair<s
     for (const char* buffer : {"image_buffer", "kernel_buffer", "accumulator_buffer", "output_buffer"})
         words += (value(b, buffer, "read_bytes") + value(b, buffer, "write_bytes")) / 8.0;
     words += value(b, "pe_array", "stationary_reads") * 0.75 + value(b, "pe_array", "accumulator_updates");
+    // Kernel-buffer reads by the PEs: 16-bit indices scanned and 32-bit values selected.
+    words += value(b, "pe_array", "kernel_index_reads") * 0.25 + value(b, "pe_array", "kernel_value_reads") * 0.5;
     e.sram_pj = words * t.sram_word_pj;
     e.dram_pj = (value(b, "dma_engine", "dram_read_bytes") + value(b, "dma_engine", "dram_write_bytes")) * 8 *
                 t.dram_bit_pj;

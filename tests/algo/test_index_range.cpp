@@ -1,6 +1,8 @@
 #define BOOST_TEST_MODULE index_range
 #include <boost/test/unit_test.hpp>
 
+#include <algorithm>
+#include <climits>
 #include <random>
 #include <set>
 #include <utility>
@@ -133,4 +135,44 @@ BOOST_AUTO_TEST_CASE(impossible_shapes_are_rejected_with_a_reason)
     BOOST_TEST(std::string(msg).find("kernel") != std::string::npos);
     BOOST_TEST(ant_geometry_conv(&g, ANT_OP_BW, 8, 8, 3, 3, 1, 1, -1, 0, msg, sizeof msg) == -1);
     BOOST_TEST(ant_geometry_spmm(&g, 0, 3, 3, msg, sizeof msg) == -1);
+}
+
+BOOST_AUTO_TEST_CASE(kernel_window_of_an_image_span_covers_every_members_partners_within_the_stride_slack)
+{
+    // The anticipator's direction: for a stationary (image) span, the kernel cells any member
+    // meets validly all lie inside the window, and the window never reaches further than the
+    // union of those cells' bounds plus the stride lattice slack.
+    std::mt19937 rng(45);
+    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_SPMM}) {
+        for (int trial = 0; trial < 300; ++trial) {
+            ant_geometry g = random_geometry(rng, op);
+            int32_t r0 = rng() % g.stationary[ANT_ROW], r1 = rng() % g.stationary[ANT_ROW];
+            int32_t c0 = rng() % g.stationary[ANT_COL], c1 = rng() % g.stationary[ANT_COL];
+            if (r0 > r1) std::swap(r0, r1);
+            if (c0 > c1) std::swap(c0, c1);
+            ant_window w;
+            ant_kernel_window(&g, r0, r1, c0, c1, &w);
+            BOOST_TEST(w.rows.step == 1);
+            BOOST_TEST(w.cols.step == 1);
+            int32_t lo_r = INT32_MAX, hi_r = -1, lo_c = INT32_MAX, hi_c = -1;
+            for (int32_t sr = r0; sr <= r1; ++sr)
+                for (int32_t sc = c0; sc <= c1; ++sc)
+                    for (int32_t br = 0; br < g.broadcast[ANT_ROW]; ++br)
+                        for (int32_t bc = 0; bc < g.broadcast[ANT_COL]; ++bc) {
+                            int32_t orow, ocol;
+                            if (!ant_output_coord(&g, br, bc, sr, sc, &orow, &ocol))
+                                continue;
+                            BOOST_TEST((br >= w.rows.lo && br <= w.rows.hi && bc >= w.cols.lo && bc <= w.cols.hi));
+                            lo_r = std::min(lo_r, br), hi_r = std::max(hi_r, br);
+                            lo_c = std::min(lo_c, bc), hi_c = std::max(hi_c, bc);
+                        }
+            if (hi_r < 0 || op == ANT_OP_SPMM)
+                continue;
+            const int32_t slack_r = g.stride[ANT_ROW] - 1, slack_c = g.stride[ANT_COL] - 1;
+            BOOST_TEST(w.rows.lo >= lo_r - slack_r);
+            BOOST_TEST(w.rows.hi <= hi_r + slack_r);
+            BOOST_TEST(w.cols.lo >= lo_c - slack_c);
+            BOOST_TEST(w.cols.hi <= hi_c + slack_c);
+        }
+    }
 }

@@ -1,0 +1,96 @@
+/* What both cross-channel dataflows need before a pass: the kernel buffer's stream of the
+ * pass's kernel planes, and the image plane cut into the PEs' tiles and I-wide vectors. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "outer_product_state.h"
+
+/* The kernel stream is rebuilt only when the pass's planes change: a weight-gradient job
+ * meets the same output-gradient planes in every pass of a sample. */
+static int prepare_stream(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs)
+{
+    int same = a->ks_valid && a->ks_n == n_jobs;
+    for (uint32_t j = 0; j < n_jobs && same; ++j)
+        same = jobs[j].plane_key != 0 && a->ks_keys[j] == jobs[j].plane_key;
+    if (same)
+        return 0;
+    a->ks_valid = 0;
+    if (a->ks_keys_cap < n_jobs) {
+        uint32_t *keys = realloc(a->ks_keys, sizeof(uint32_t) * n_jobs);
+        if (!keys)
+            return -1;
+        a->ks_keys = keys;
+        a->ks_keys_cap = n_jobs;
+    }
+    const csr_plane **planes = malloc(sizeof(*planes) * (n_jobs ? n_jobs : 1));
+    if (!planes)
+        return -1;
+    for (uint32_t j = 0; j < n_jobs; ++j) {
+        planes[j] = jobs[j].plane;
+        a->ks_keys[j] = jobs[j].plane_key;
+    }
+    const int rc = ant_kernel_stream_build(&a->ks, &a->g, planes, n_jobs);
+    free(planes);
+    if (rc != 0)
+        return -1;
+    a->ks_n = n_jobs;
+    a->ks_valid = 1;
+    return 0;
+}
+
+/* Tiles in PE order; inside a tile, entries row-major; every I consecutive entries of a
+ * tile form one image vector. */
+static int prepare_image(ant_array *a, const csr_plane *s)
+{
+    const uint32_t nnz = csr_nnz(s) ? csr_nnz(s) : 1;
+    if (a->img_cap < nnz) {
+        uint32_t *order = realloc(a->img_order, sizeof(uint32_t) * nnz);
+        if (order)
+            a->img_order = order;
+        int32_t *row = realloc(a->img_row, sizeof(int32_t) * nnz);
+        if (row)
+            a->img_row = row;
+        uint32_t *vec = realloc(a->img_vec, sizeof(uint32_t) * nnz);
+        if (vec)
+            a->img_vec = vec;
+        uint32_t *tile = realloc(a->vec_tile, sizeof(uint32_t) * nnz);
+        if (tile)
+            a->vec_tile = tile;
+        if (!order || !row || !vec || !tile)
+            return -1;
+        a->img_cap = nnz;
+    }
+    const uint32_t width = a->p.i;
+    uint32_t at = 0, vectors = 0;
+    for (uint32_t t = 0; t < a->n_tiles; ++t) {
+        const ant_tile *tile = &a->tiling.tiles[t];
+        const uint32_t first = at;
+        a->img_first[t] = at;
+        for (int32_t r = tile->r0; r < tile->r1 && !ant_tile_empty(tile); ++r) {
+            uint32_t f, l;
+            csr_row_window(s, (uint32_t)r, (uint32_t)tile->c0, (uint32_t)(tile->c1 - 1), &f, &l);
+            for (uint32_t e = f; e < l; ++e) {
+                a->img_order[at] = e;
+                a->img_row[at] = r;
+                a->img_vec[e] = vectors + (at - first) / width;
+                ++at;
+            }
+        }
+        const uint32_t n = (uint32_t)ceil_div_u64(at - first, width);
+        for (uint32_t v = 0; v < n; ++v)
+            a->vec_tile[vectors + v] = t;
+        vectors += n;
+    }
+    a->img_first[a->n_tiles] = at;
+    return 0;
+}
+
+int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs)
+{
+    if (prepare_stream(a, jobs, n_jobs) != 0)
+        return -1;
+    if (prepare_image(a, s) != 0)
+        return -1;
+    ant_array_build_prefix(a, s);
+    return 0;
+}

@@ -1,0 +1,126 @@
+/* Private to the PE array's C implementation (outer_product.c and the dataflows in
+ * scnn_plus.c and anticipating_pe.c): the array's state and the small helpers they share. */
+#ifndef ANT_OUTER_PRODUCT_STATE_H
+#define ANT_OUTER_PRODUCT_STATE_H
+
+#include <stdint.h>
+
+#include "kernel_stream.h"
+#include "outer_product.h"
+#include "planar_tiling.h"
+
+struct ant_array {
+    ant_array_params p;
+    ant_geometry g;
+    ant_tiling tiling; /* planar: one tile per PE; channel: one tile, the whole plane */
+    uint32_t n_tiles;
+    uint32_t n_pe;
+    uint32_t n_outputs;
+    uint8_t *contributed; /* n_outputs * n_tiles: tile produced a partial sum for the output */
+
+    /* Per stationary plane: where each row's part of a tile starts in the tile's packed
+     * stream (SCNN packs the whole tile), and how many entries each tile holds. */
+    uint32_t *tile_row_first; /* rows * pe_cols: entry index of the row's first tile entry */
+    uint32_t *tile_row_base;  /* rows * pe_cols: its position in the tile stream */
+    uint32_t *tile_nnz;       /* n_tiles */
+
+    /* Per (vector, PE): the fetched window's rows, to place products in stationary vectors. */
+    uint32_t *win_first; /* n_pe * tile_h */
+    uint32_t *win_base;  /* n_pe * tile_h */
+    uint32_t *touched;   /* PEs with work for the current vector */
+    uint64_t *work;      /* n_pe: cycles for the current vector */
+
+    /* Broadcast pipeline state. */
+    uint64_t *finish; /* n_pe: cycle the PE finishes its queued work */
+    uint64_t *busy;   /* n_pe */
+    uint64_t *fifo;   /* n_pe * fifo_depth: start cycles of the last vectors queued */
+    uint64_t *fifo_n; /* n_pe: vectors queued so far */
+    uint64_t *slots;  /* broadcasts_per_cycle: cycle of the last broadcast in each lane */
+    uint64_t n_broadcast, last_broadcast;
+
+    /* Accumulator-bank occupancy of the stationary vectors of one (vector, PE). */
+    uint16_t *hist;     /* sv_max * banks */
+    uint16_t *hist_max; /* sv_max */
+    uint32_t sv_max;
+
+    uint64_t *valid_pe; /* n_pe: valid products of the plane (dense / ideal) */
+
+    /* Per stationary plane: entries of row r with column < c, so that a row's column
+     * window is two loads instead of a binary search (only when the table is small). */
+    uint32_t *prefix;  /* rows * (cols + 1), or NULL */
+    const csr_plane *prefix_of;
+
+    /* Per vector: each member's coordinates, value and exact window, shared by all PEs. */
+    int32_t *member_row, *member_col;
+    float *member_val;
+    ant_window *member_win;
+    uint64_t *load;     /* n_pe: channel mapping, cycles assigned in the current pass */
+
+    /* Cross-channel dataflows (SCNN+ and ANT's per-PE anticipator). */
+    ant_kernel_stream ks;   /* the pass's kernel planes in (row, col, plane) order */
+    uint32_t *ks_keys;      /* plane keys the stream was built from (reused while equal) */
+    uint32_t ks_n, ks_keys_cap;
+    int ks_valid;
+    uint32_t *img_first;    /* n_tiles + 1: a tile's entries in img_order */
+    uint32_t *img_order;    /* stationary entries grouped by tile, row-major in a tile */
+    int32_t *img_row;       /* row of each img_order entry */
+    uint32_t *img_vec;      /* per stationary entry: its image vector (global id) */
+    uint32_t *vec_tile;     /* per image vector: its tile */
+    uint32_t img_cap;
+    uint64_t *pe_time;      /* n_pe */
+    uint64_t *pe_extra;     /* n_pe */
+    uint16_t *vhist;        /* image vectors * banks: SCNN+ bank occupancy per pair */
+    uint16_t *vmax;         /* image vectors */
+    uint32_t *vtouched;     /* image vectors touched by the current kernel vector */
+    uint32_t vcap;
+};
+
+static inline uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
+static inline int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
+static inline int32_t min32(int32_t a, int32_t b) { return a < b ? a : b; }
+static inline uint64_t max64(uint64_t a, uint64_t b) { return a > b ? a : b; }
+
+/* First lattice point lo + j*step that is >= from. */
+static inline int32_t align_up(int32_t lo, int32_t step, int32_t from)
+{
+    return from <= lo ? lo : lo + (from - lo + step - 1) / step * step;
+}
+
+void ant_array_build_prefix(ant_array *a, const csr_plane *s);
+
+/* Entries [*first, *last) of row r with column in [lo, hi] (lo <= hi, both in the plane). */
+static inline void row_window(const ant_array *a, const csr_plane *s, int32_t r, int32_t lo, int32_t hi,
+                              uint32_t *first, uint32_t *last)
+{
+    if (a->prefix) {
+        const uint32_t *row = a->prefix + (size_t)r * (s->cols + 1);
+        *first = s->row_ptr[r] + row[lo];
+        *last = s->row_ptr[r] + row[hi + 1];
+    } else {
+        csr_row_window(s, (uint32_t)r, (uint32_t)lo, (uint32_t)hi, first, last);
+    }
+}
+
+/* Output index along one axis for a pair already known to be valid (exact windows). */
+static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32_t s)
+{
+    switch (g->op) {
+    case ANT_OP_FW: return (s + g->pad[axis] - b) / g->stride[axis];
+    case ANT_OP_BD: return s * g->stride[axis] + b - g->pad[axis];
+    case ANT_OP_BW: return s - b * g->stride[axis] + g->pad[axis];
+    default: return axis == ANT_ROW ? b : s; /* SPMM: row from A's row, column from B's */
+    }
+}
+
+/* The cross-channel dataflows: one stationary (image) plane against all the pass's kernel
+ * planes. Both return 0, or -1 if memory runs out. */
+int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
+                      ant_counters *ctr);
+int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
+                            ant_counters *ctr);
+
+/* Prepares a pass for them: the kernel stream (reused while the planes stay the same) and the
+ * image plane's tiles and vectors. Returns 0, or -1 if memory runs out. */
+int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs);
+
+#endif /* ANT_OUTER_PRODUCT_STATE_H */
