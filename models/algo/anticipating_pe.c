@@ -29,6 +29,7 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
     const uint32_t F = a->p.f, I = a->p.i, banks = a->p.banks;
     const uint32_t k_scan = a->p.scan_width, share = a->p.pes_per_kernel_port;
     const int32_t out_w = g->output[ANT_COL];
+    const uint32_t out_size = (uint32_t)(g->output[ANT_ROW] * out_w);
     uint16_t *hist = a->hist; /* sv_max * banks >= banks entries: one pair's occupancy */
     uint64_t busiest = 0;
 
@@ -85,7 +86,7 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
                             job->output[out_idx] += kval * s->val[se];
                             ++ctr->products_valid;
                             a->contributed[(size_t)job->output_id * a->n_tiles + t] = 1;
-                            const uint16_t h = ++hist[(out_idx + job->output_id) % banks];
+                            const uint16_t h = ++hist[ant_output_bank(job->output_id, out_idx, out_size, banks)];
                             if (h > pair_max)
                                 pair_max = h;
                         }

@@ -112,6 +112,17 @@ static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32
     }
 }
 
+/* Accumulator bank of an output (plane, index) in the cross-channel dataflows: a
+ * multiplicative hash of the output address. SCNN chooses the bank from output channel and
+ * position; a plain modulo would alias whenever the channel stride of the output planes is a
+ * multiple of the bank count (a weight gradient's planes are C apart), which no real design
+ * would leave in. */
+static inline uint32_t ant_output_bank(uint32_t plane, uint32_t index, uint32_t plane_size, uint32_t banks)
+{
+    const uint32_t address = plane * plane_size + index;
+    return (uint32_t)(((uint64_t)(address * 2654435761u) * banks) >> 32);
+}
+
 /* The cross-channel dataflows: one stationary (image) plane against all the pass's kernel
  * planes. Both return 0, or -1 if memory runs out. */
 int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,

@@ -3,7 +3,8 @@
  * vectors packed across output channels in (r, s, k) order; every PE multiplies every
  * kernel vector with each of its I-wide image vectors, one pair a cycle, whether or not any
  * product is valid. Products of a pair go to `banks` accumulator banks chosen from output
- * position and channel; a pair whose products collide costs max(per-bank) - 1 more cycles.
+ * channel and position (ant_output_bank); a pair whose products collide costs
+ * max(per-bank) - 1 more cycles.
  *
  * Time: each PE is busy (kernel vectors x its image vectors + its conflict cycles); the
  * broadcast path delivers `broadcasts_per_cycle` vectors a cycle; a FIFO per PE decouples
@@ -38,11 +39,6 @@ static int reserve_vector_scratch(ant_array *a, uint32_t vectors)
     return 0;
 }
 
-static inline uint32_t bank_of(uint32_t out_idx, uint32_t channel, uint32_t banks)
-{
-    return (out_idx + channel) % banks;
-}
-
 int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                       ant_counters *ctr)
 {
@@ -56,6 +52,7 @@ int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job 
         return -1;
     const uint64_t n_kvec = ceil_div_u64(ks->nnz, F);
     const int32_t out_w = g->output[ANT_COL];
+    const uint32_t out_size = (uint32_t)(g->output[ANT_ROW] * out_w);
     memset(a->pe_extra, 0, sizeof(uint64_t) * a->n_pe);
 
     /* Valid products, kernel vector by kernel vector, to find each pair's bank collisions. */
@@ -94,7 +91,7 @@ int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job 
                     a->contributed[(size_t)job->output_id * a->n_tiles + a->vec_tile[iv]] = 1;
                     if (a->vmax[iv] == 0)
                         a->vtouched[n_touched++] = iv;
-                    const uint16_t h = ++a->vhist[(size_t)iv * banks + bank_of(out_idx, job->output_id, banks)];
+                    const uint16_t h = ++a->vhist[(size_t)iv * banks + ant_output_bank(job->output_id, out_idx, out_size, banks)];
                     if (h > a->vmax[iv])
                         a->vmax[iv] = h;
                 }
