@@ -121,8 +121,8 @@ def _expected_jobs(layer: dict) -> dict:
                 "bd": ("bd", layer["out_shape"], weight, dict(conv, **{"in": layer["in_shape"][2:]})),
                 "bw": ("bw", layer["in_shape"], layer["out_shape"], dict(conv, kernel=kernel))}
     else:
-        jobs = {"fw": ("spmm", [n, c], [c, k], {}),
-                "bd": ("spmm", [n, k], [k, c], {}),
+        jobs = {"fw": ("spmm", [k, c], [c, n], {}),
+                "bd": ("spmm", [c, k], [k, n], {}),
                 "bw": ("spmm", [k, n], [n, c], {})}
     if layer["first"]:
         del jobs["bd"]

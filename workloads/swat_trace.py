@@ -56,8 +56,11 @@ def layer_operands(record: LayerRecord) -> Dict[str, np.ndarray]:
     arrays = {"a_fw": _as_f32(record.a_fw), "w": _as_f32(record.w),
               "a_bw": _as_f32(record.a_bw), "dO": _as_f32(record.d_out)}
     if record.kind == "fc":
+        # The accelerator keeps SPMM's B stationary in the image buffer, so the small,
+        # batch-wide operand is B: out^T = W A^T, dA^T = W^T dO^T, dW = dO^T A.
         arrays["w_t"] = np.ascontiguousarray(arrays["w"].T)
         arrays["dO_t"] = np.ascontiguousarray(arrays["dO"].T)
+        arrays["a_fw_t"] = np.ascontiguousarray(arrays["a_fw"].T)
     return arrays
 
 
@@ -87,9 +90,9 @@ def layer_jobs(record: LayerRecord, files: Dict[str, str], arrays: Dict[str, np.
             jobs.append(job("bd", "bd", "dO", "w", **conv, **{"in": list(arrays["a_fw"].shape[2:])}))
         jobs.append(job("bw", "bw", "a_bw", "dO", **conv, kernel=list(arrays["w"].shape[2:])))
     else:
-        jobs = [job("fw", "spmm", "a_fw", "w_t")]
+        jobs = [job("fw", "spmm", "w", "a_fw_t")]
         if not record.first:
-            jobs.append(job("bd", "spmm", "dO", "w"))
+            jobs.append(job("bd", "spmm", "w_t", "dO_t"))
         jobs.append(job("bw", "spmm", "dO_t", "a_bw"))
     return jobs
 

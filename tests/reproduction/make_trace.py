@@ -67,10 +67,10 @@ def build(root, network, batch, density, seed):
             w = sparse(rng, [k, c], wd)
             d_o = sparse(rng, [batch, k], 0.9)
             a_bw = sparse(rng, [batch, c], density)
-            jobs.append({"layer": lname, "phase": "fw", "op": "spmm", "a_shape": [batch, c], "b_shape": [c, k],
-                         "a": save(lname + ".a_fw", sparse(rng, [batch, c], 0.5)), "b": save(lname + ".wT", w.T.copy())})
-            jobs.append({"layer": lname, "phase": "bd", "op": "spmm", "a_shape": [batch, k], "b_shape": [k, c],
-                         "a": save(lname + ".dO", d_o), "b": save(lname + ".w", w)})
+            jobs.append({"layer": lname, "phase": "fw", "op": "spmm", "a_shape": [k, c], "b_shape": [c, batch],
+                         "a": save(lname + ".w", w), "b": save(lname + ".a_fwT", sparse(rng, [c, batch], 0.5))})
+            jobs.append({"layer": lname, "phase": "bd", "op": "spmm", "a_shape": [c, k], "b_shape": [k, batch],
+                         "a": save(lname + ".wT", w.T.copy()), "b": save(lname + ".dOT", d_o.T.copy())})
             jobs.append({"layer": lname, "phase": "bw", "op": "spmm", "a_shape": [k, batch], "b_shape": [batch, c],
                          "a": save(lname + ".dOT", d_o.T.copy()), "b": save(lname + ".a_bw", a_bw)})
         layer["density"] = {"w": wd, "a_fw": 0.5, "a_bw": density, "dO": 0.9}

@@ -244,8 +244,8 @@ def case_export_fw_reproduces_layer_output(work):
             got = np_conv_fw(a, b, job["stride"], job["pad"]) + np.reshape(bias, (1, -1, 1, 1))
             weight = b
         else:
-            got = a.astype(np.float64) @ b + bias
-            weight = b.T
+            got = (a.astype(np.float64) @ b).T + bias
+            weight = a
         close(got, seen[name]["output"].numpy(), f"{name} fw output")
         dense = module.weight.detach().numpy()
         if name == "stem":
@@ -274,15 +274,15 @@ def case_export_bd_bw_reproduce_torch_gradients(work):
         a, b = _load(trace, job, "a"), _load(trace, job, "b")
         conv = layers[name]["type"] == "conv"
         if phase == "bd":
-            got = np_conv_bd(a, b, job["stride"], job["pad"], job["in"]) if conv else a.astype(np.float64) @ b
+            got = np_conv_bd(a, b, job["stride"], job["pad"], job["in"]) if conv else (a.astype(np.float64) @ b).T
             close(got, seen[name]["grad_input"].numpy(), f"{name} bd (grad_input)")
-            close(a, seen[name]["grad_output"].numpy(), f"{name} bd dO")
+            close(a if conv else b.T, seen[name]["grad_output"].numpy(), f"{name} bd dO")
         elif phase == "bw":
             got = np_conv_bw(a, b, job["stride"], job["pad"], job["kernel"]) if conv else a.astype(np.float64) @ b
             close(got, modules[name].weight.grad.numpy(), f"{name} bw (grad_weight)")
             a_bw = a if conv else b
             fw = next(j for j in manifest["jobs"] if j["layer"] == name and j["phase"] == "fw")
-            a_fw = _load(trace, fw, "a")
+            a_fw = _load(trace, fw, "a") if conv else _load(trace, fw, "b").T
             kept = a_bw != 0
             expect(np.array_equal(a_bw[kept], a_fw[kept]), f"{name}: BW activation values differ from FW's")
             if not layers[name]["first"]:
@@ -323,6 +323,8 @@ def case_trace_jobs_on_ant_vp_match_torch(work, ant_vp):
         expect(p.returncode == 0, f"{name} {phase}: ant-vp exit {p.returncode}: {p.stderr.strip()}")
         got = np.load(out)
         module = modules[name]
+        if job["op"] == "spmm" and phase in ("fw", "bd"):
+            got = got.T  # FC jobs compute O^T and dA^T (docs/workloads.md)
         if phase == "fw":
             expected = seen[name]["output"].numpy()
             if module.bias is not None:
