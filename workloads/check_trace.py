@@ -3,7 +3,9 @@
 the manifest's and consistent with each layer's geometry (convolution arithmetic).
 
 Library: `check_trace(directory) -> Optional[str]` returns None or a one-line error.
-Command line: `check_trace.py DIR...` prints `ok DIR` per trace, or the error on stderr and exits 2.
+`check_trace(directory, data=True)` also reads every operand (finite, densities as recorded).
+Command line: `check_trace.py [--data] DIR...` prints `ok DIR` per trace, or the error on stderr
+and exits 2.
 Needs numpy only.
 """
 
@@ -149,10 +151,36 @@ def _check_manifest(manifest: dict) -> None:
     _require(isinstance(jobs, list), "jobs missing")
 
 
-def check_trace(directory: str) -> Optional[str]:
-    """None when the trace at `directory` is valid, else a one-line description of the first fault."""
+# Where each measured density's operand sits: (phase, file role) for conv and for FC layers.
+DENSITY_SOURCES = {
+    "conv": {"a_fw": ("fw", "a"), "w": ("fw", "b"), "a_bw": ("bw", "a"), "dO": ("bw", "b")},
+    "fc": {"a_fw": ("fw", "a"), "w": ("fw", "b"), "a_bw": ("bw", "b"), "dO": ("bw", "a")},
+}
+
+
+def _check_data(directory: str, layers: dict, jobs: dict) -> None:
+    """Reads every operand: all values finite, and the manifest's densities those of the files."""
+    finite = {}
+    for name, layer in layers.items():
+        for role, (phase, side) in DENSITY_SOURCES[layer["type"]].items():
+            relative = jobs[(name, phase)][side]
+            array = np.load(os.path.join(directory, relative), mmap_mode="r")
+            if relative not in finite:
+                finite[relative] = bool(np.isfinite(array).all())
+                _require(finite[relative], f"{relative} holds NaN or infinite values")
+            measured = np.count_nonzero(array) / array.size
+            _require(abs(measured - layer["density"][role]) <= 1e-5,
+                     f"layer {name}: density {role} is {layer['density'][role]} in the manifest, "
+                     f"{measured:.6f} in {relative}")
+
+
+def check_trace(directory: str, data: bool = False) -> Optional[str]:
+    """None when the trace at `directory` is valid, else a one-line description of the first fault.
+    Reads the manifest and the .npy headers; with `data`, every operand too (finite values,
+    densities as the manifest says)."""
     path = os.path.join(directory, "manifest.json")
     try:
+        _require(os.path.isdir(directory), "no such trace directory")
         try:
             with open(path) as f:
                 manifest = json.load(f)
@@ -169,7 +197,7 @@ def check_trace(directory: str) -> Optional[str]:
             layers[layer["name"]] = layer
         firsts = [name for name, layer in layers.items() if layer["first"]]
         _require(len(firsts) == 1, f"exactly one layer must be first, found {len(firsts)}")
-        seen = set()
+        seen = {}
         for job in manifest["jobs"]:
             _require(isinstance(job, dict), "a job entry is not an object")
             layer = layers.get(job.get("layer"))
@@ -180,7 +208,7 @@ def check_trace(directory: str) -> Optional[str]:
             _require(phase in ("fw", "bd", "bw"), f"{what}: phase must be fw, bd or bw")
             _require(phase in expected, f"{what}: the first layer has no bd job")
             _require((layer["name"], phase) not in seen, f"{what}: listed twice")
-            seen.add((layer["name"], phase))
+            seen[(layer["name"], phase)] = job
             op, a_shape, b_shape, extra = expected[phase]
             _require(job.get("op") == op, f"{what}: op {job.get('op')!r}, expected {op!r}")
             _require(job.get("a_shape") == a_shape, f"{what}: a_shape {job.get('a_shape')} does not match the layer (expected {a_shape})")
@@ -192,17 +220,21 @@ def check_trace(directory: str) -> Optional[str]:
         for name, layer in layers.items():
             for phase in _expected_jobs(layer):
                 _require((name, phase) in seen, f"layer {name}: {phase} job missing")
+        if data:
+            _check_data(directory, layers, seen)
     except TraceError as e:
         return f"trace {directory}: {e}"
     return None
 
 
 def main(argv) -> int:
-    if not argv or argv[0] in ("-h", "--help"):
-        print("usage: check_trace.py TRACE_DIR...", file=sys.stderr)
-        return 2 if not argv else 0
-    for directory in argv:
-        error = check_trace(directory)
+    data = "--data" in argv
+    directories = [a for a in argv if a != "--data"]
+    if not directories or directories[0] in ("-h", "--help"):
+        print("usage: check_trace.py [--data] TRACE_DIR...  (--data: read every operand too)", file=sys.stderr)
+        return 0 if directories else 2
+    for directory in directories:
+        error = check_trace(directory, data)
         if error:
             print(f"check_trace: {error}", file=sys.stderr)
             return 2

@@ -400,7 +400,8 @@ def case_cli_bad_input_exits_2(work):
 
 
 def case_check_trace_rejects_broken_traces(work):
-    """check_trace names the fault in one line for each kind of damage; the CLI exits 2."""
+    """check_trace names the fault in one line for each kind of damage, and with data=True also
+    densities that are not the files' and non-finite values; the CLI exits 2."""
     import numpy as np
     from check_trace import check_trace
     root = os.path.join(work, "traces")
@@ -449,10 +450,34 @@ def case_check_trace_rejects_broken_traces(work):
         error = check_trace(broken)
         expect(error is not None, f"{what}: not detected")
         expect("\n" not in error and needle in error, f"{what}: error {error!r} does not name '{needle}'")
-        status, out, err = run([CHECK, broken])
-        expect(status == 2 and len(err.strip().splitlines()) == 1, f"{what}: CLI exit {status}, stderr {err!r}")
+        if what in ("missing file", "declared shape"):  # the command line prints the same error
+            status, out, err = run([CHECK, broken])
+            expect(status == 2 and err.strip() == f"check_trace: {error}", f"{what}: CLI exit {status}, stderr {err!r}")
     status, out, _ = run([CHECK, good])
     expect(status == 0 and out.startswith("ok "), "CLI rejects the good trace")
+    expect(check_trace(os.path.join(work, "nowhere")) is not None, "a missing directory passes")
+
+    def poison(t):
+        array = np.load(os.path.join(t, "valid.a_fw.npy"))
+        array[0, 0, 0, 0] = np.nan
+        np.save(os.path.join(t, "valid.a_fw.npy"), array)
+
+    # Damage only the data check (reading every operand) sees.
+    data_damage = {
+        "density not the file's": (manifest_edit(lambda m: layer(m, "wide")["density"].update(dO=0.5)), "wide"),
+        "NaN operand": (poison, "valid.a_fw.npy"),
+    }
+    expect(check_trace(good, data=True) is None, f"data check rejects the good trace: {check_trace(good, data=True)}")
+    for what, (apply, needle) in data_damage.items():
+        broken = os.path.join(work, "broken")
+        shutil.rmtree(broken, ignore_errors=True)
+        shutil.copytree(good, broken)
+        apply(broken)
+        expect(check_trace(broken) is None, f"{what}: the header check should not read data")
+        error = check_trace(broken, data=True)
+        expect(error is not None and "\n" not in error and needle in error, f"{what}: data check says {error!r}")
+    status, out, err = run([CHECK, "--data", broken])
+    expect(status == 2 and err.strip() == f"check_trace: {error}", f"CLI --data: exit {status}, stderr {err!r}")
 
 
 CASES = {name[len("case_"):]: fn for name, fn in sorted(globals().items()) if name.startswith("case_")}
