@@ -154,7 +154,7 @@ def _check_manifest(manifest: dict) -> None:
 # Where each measured density's operand sits: (phase, file role) for conv and for FC layers.
 DENSITY_SOURCES = {
     "conv": {"a_fw": ("fw", "a"), "w": ("fw", "b"), "a_bw": ("bw", "a"), "dO": ("bw", "b")},
-    "fc": {"a_fw": ("fw", "a"), "w": ("fw", "b"), "a_bw": ("bw", "b"), "dO": ("bw", "a")},
+    "fc": {"a_fw": ("fw", "b"), "w": ("fw", "a"), "a_bw": ("bw", "b"), "dO": ("bw", "a")},
 }
 
 
