@@ -1,6 +1,7 @@
 #include "accelerator_config.h"
 
 #include <cmath>
+#include <cstdio>
 #include <functional>
 #include <limits>
 #include <map>
@@ -31,10 +32,15 @@ T integer(const std::string& key, const json& v, uint64_t min, uint64_t max)
     return T(x);
 }
 
-double positive(const std::string& key, const json& v)
+// Clocks and quanta become SystemC times (1 ps resolution, 64-bit): outside these bounds a
+// cycle rounds to zero or a time overflows, and the statistics stop meaning anything.
+double real_in(const std::string& key, const json& v, double lo, double hi)
 {
-    if (!v.is_number() || !(v.get<double>() > 0.0) || !std::isfinite(v.get<double>()))
-        throw config_error("config key '" + key + "' needs a positive number, got " + v.dump());
+    if (!v.is_number() || !(v.get<double>() >= lo && v.get<double>() <= hi)) {
+        char range[80];
+        std::snprintf(range, sizeof range, "%g and %g", lo, hi);
+        throw config_error("config key '" + key + "' needs a number between " + range + ", got " + v.dump());
+    }
     return v.get<double>();
 }
 
@@ -61,9 +67,9 @@ bool boolean(const std::string& key, const json& v)
     {name,                                                                                        \
      {[](accelerator_config& c, const std::string& k, const json& v) { c.field = boolean(k, v); }, \
       [](const accelerator_config& c) { return json(bool(c.field)); }}}
-#define REAL_KEY(name, field)                                                                     \
+#define REAL_KEY(name, field, lo, hi)                                                             \
     {name,                                                                                        \
-     {[](accelerator_config& c, const std::string& k, const json& v) { c.field = positive(k, v); }, \
+     {[](accelerator_config& c, const std::string& k, const json& v) { c.field = real_in(k, v, lo, hi); }, \
       [](const accelerator_config& c) { return json(c.field); }}}
 #define BUFFER_KEYS(prefix, member)                                                               \
     U64_KEY(prefix ".capacity_bytes", member.capacity_bytes, 64, uint64_t(1) << 32),              \
@@ -94,8 +100,8 @@ E enum_value(const std::string& key, const json& v, std::initializer_list<E> val
 const std::map<std::string, key_entry>& table()
 {
     static const std::map<std::string, key_entry> keys = {
-        REAL_KEY("accelerator.clock_ghz", clock_ghz),
-        REAL_KEY("sim.quantum_ns", quantum_ns),
+        REAL_KEY("accelerator.clock_ghz", clock_ghz, 1e-3, 1e3),
+        REAL_KEY("sim.quantum_ns", quantum_ns, 1e-3, 1e9),
         U64_KEY("accelerator.dram_base", dram_base, 0, 0xFFFFFFFFu),
         U64_KEY("accelerator.dram_size", dram_size, 4096, uint64_t(1) << 32),
         U32_KEY("dma.burst_bytes", dma.burst_bytes, 4, 4096),

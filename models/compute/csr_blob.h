@@ -21,6 +21,10 @@ inline void csr_blob_write(const csr_plane& p, unsigned char* dst)
     const uint64_t nnz = csr_nnz(&p);
     std::memcpy(dst, p.row_ptr, size_t(p.rows + 1) * 4);
     dst += size_t(p.rows + 1) * 4;
+    // An all-zero plane may have no entry arrays at all (null pointers), and memcpy from
+    // null is undefined even for zero bytes.
+    if (nnz == 0)
+        return;
     std::memcpy(dst, p.col_idx, size_t(nnz) * 2);
     dst += (nnz * 2 + 3) / 4 * 4;
     std::memcpy(dst, p.val, size_t(nnz) * 4);

@@ -343,18 +343,20 @@ void validate(const dram_config& c)
     if (c.base + c.size_bytes < c.base)
         bad("size_bytes", "base + size_bytes overflows the 64-bit address space");
     if (c.model == dram_model::simple) {
-        // The detailed fields still derive the defaults of latency_ns and bandwidth_gbps.
         if (c.bandwidth_gbps <= 0 && c.bandwidth_gbps != 0)
             bad("bandwidth_gbps", "must be a positive number");
-        return;
+    } else {
+        if (c.bandwidth_gbps != 0)
+            bad("bandwidth_gbps",
+                "only applies to model = simple; the detailed model's peak bandwidth follows "
+                "from channels, bus_width_bits, timing.burst_length and timing.tCK_ns");
+        if (c.latency_ns != 0)
+            bad("latency_ns", "only applies to model = simple; the detailed model's latency "
+                              "follows from its timings");
     }
-    if (c.bandwidth_gbps != 0)
-        bad("bandwidth_gbps",
-            "only applies to model = simple; the detailed model's peak bandwidth follows "
-            "from channels, bus_width_bits, timing.burst_length and timing.tCK_ns");
-    if (c.latency_ns != 0)
-        bad("latency_ns", "only applies to model = simple; the detailed model's latency "
-                          "follows from its timings");
+    // The organisation is checked under the simple model too: its fields still derive the
+    // simple model's default latency and bandwidth, and a value that is wrong is wrong
+    // whichever model reads it.
     if (!is_pow2(c.channels))
         bad("channels", "must be a power of two, got " + std::to_string(c.channels));
     if (!is_pow2(c.ranks))

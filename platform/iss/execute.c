@@ -44,7 +44,7 @@ static uint32_t rem32(uint32_t a, uint32_t b)
 iss_stop_t iss_run(iss_core_t *c, uint64_t budget)
 {
     uint32_t *const x = c->x;
-    const uint64_t retired0 = c->retired;
+    const uint64_t retired0 = c->retired, traps0 = c->traps;
     uint32_t pc = c->pc;
     uint64_t steps = 0, traps = 0;
     const iss_decoded_t *d = NULL;
@@ -57,7 +57,7 @@ iss_stop_t iss_run(iss_core_t *c, uint64_t budget)
 
 /* Before calling out: callbacks see an exact pc and retired count (the current instruction
  * has not retired yet). */
-#define SYNC() (c->pc = pc, c->retired = retired0 + steps - 1u - traps)
+#define SYNC() (c->pc = pc, c->retired = retired0 + steps - 1u - traps, c->traps = traps0 + traps)
 #define NEXT() do { pc += d->len; goto dispatch; } while (0)
 #define NEXT_CHECK() do { pc += d->len; goto check; } while (0)
 #define TRAP(cause_, tval_) do { cause = (cause_); tval = (tval_); goto trap; } while (0)
@@ -295,6 +295,6 @@ events:
 out:
     c->pc = pc;
     c->retired = retired0 + steps - traps;
-    c->traps += traps;
+    c->traps = traps0 + traps; /* SYNC may have stored part of it already */
     return stop;
 }

@@ -181,7 +181,8 @@ void iss_debug_set_ebreak_halts(iss_core_t *core, int on);
 void iss_debug_set_irq_inhibit(iss_core_t *core, int on);
 
 /* Steps executed since creation: retired instructions plus traps taken. A debugger's single
- * step is complete when this moves. */
+ * step is complete when this moves. Exact from inside callbacks too; hosts time and bound
+ * the core by it, so a core that only traps (nothing retires) still makes progress. */
 uint64_t iss_steps(const iss_core_t *core);
 
 /* Writes a CSR as the debugger (debug mode): WARL rules apply and tdata1.dmode is writable.

@@ -293,12 +293,19 @@ int main(int argc, char **argv)
 
     elf_image_info_t info;
     char msg[512];
+    int load_exit = 0;
     switch (elf_load(path, write_cb, &h, &info, msg, sizeof msg)) {
     case ELF_LOAD_OK: break;
-    case ELF_LOAD_NO_FILE: fprintf(stderr, "iss-run: %s\n", msg); return EXIT_NO_FILE;
-    case ELF_LOAD_CORRUPT: fprintf(stderr, "iss-run: %s\n", msg); return EXIT_CORRUPT;
-    case ELF_LOAD_WRONG_ARCH: fprintf(stderr, "iss-run: %s\n", msg); return EXIT_ARCH;
-    case ELF_LOAD_NO_FIT: fprintf(stderr, "iss-run: %s\n", msg); return EXIT_NO_FIT;
+    case ELF_LOAD_NO_FILE: load_exit = EXIT_NO_FILE; break;
+    case ELF_LOAD_CORRUPT: load_exit = EXIT_CORRUPT; break;
+    case ELF_LOAD_WRONG_ARCH: load_exit = EXIT_ARCH; break;
+    case ELF_LOAD_NO_FIT: load_exit = EXIT_NO_FIT; break;
+    default: load_exit = EXIT_CORRUPT; break;
+    }
+    if (load_exit) {
+        fprintf(stderr, "iss-run: %s\n", msg);
+        free(h.dram); /* every exit frees what it took, so leak checkers see a clean run */
+        return load_exit;
     }
     if (!info.has_tohost)
         fprintf(stderr, "iss-run: warning: %s has no tohost symbol; only the budget can end "
@@ -310,6 +317,8 @@ int main(int argc, char **argv)
     h.core = iss_create(&cb, info.entry, 0);
     if (!h.core || (use_dmi && setup_dmi(&h))) {
         fprintf(stderr, "iss-run: cannot create the core\n");
+        iss_destroy(h.core);
+        free(h.dram);
         return EXIT_FATAL;
     }
 

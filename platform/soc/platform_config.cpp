@@ -1,6 +1,7 @@
 #include "platform_config.h"
 
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 namespace ant {
@@ -29,19 +30,17 @@ double as_number(const std::string& key, const nlohmann::json& v)
     bad(key, "expected a number, got " + v.dump());
 }
 
-double as_positive(const std::string& key, const nlohmann::json& v)
+// Settings that become SystemC times or event periods must stay physical: a 1e13 MHz
+// timebase would re-arm the timer every picosecond forever, a 1e300 ms limit overflows
+// sc_time. The bounds are documented in docs/platform.md.
+double as_in_range(const std::string& key, const nlohmann::json& v, double lo, double hi)
 {
     const double d = as_number(key, v);
-    if (!(d > 0) || !std::isfinite(d))
-        bad(key, "must be a positive number, got " + v.dump());
-    return d;
-}
-
-double as_non_negative(const std::string& key, const nlohmann::json& v)
-{
-    const double d = as_number(key, v);
-    if (!(d >= 0) || !std::isfinite(d))
-        bad(key, "must be zero or a positive number, got " + v.dump());
+    if (!(d >= lo && d <= hi)) {
+        char range[96];
+        std::snprintf(range, sizeof range, "must be between %g and %g, got ", lo, hi);
+        bad(key, range + v.dump());
+    }
     return d;
 }
 
@@ -85,7 +84,7 @@ bool as_bool(const std::string& key, const nlohmann::json& v)
 
 const std::vector<std::string> own_keys = {
     "cpu.clock_mhz", "cpu.cpi", "clint.timebase_mhz", "uart.stdout", "uart.file",
-    "sim.quantum_ns", "sim.max_instructions", "sim.max_time_ms"};
+    "sim.quantum_ns", "sim.max_instructions", "sim.max_time_ms", "sim.max_wall_s"};
 
 }  // namespace
 
@@ -104,11 +103,11 @@ void set_platform_key(platform_config& c, const std::string& key, const nlohmann
         return;
     }
     if (key == "cpu.clock_mhz")
-        c.cpu.clock_mhz = as_positive(key, v);
+        c.cpu.clock_mhz = as_in_range(key, v, 1e-3, 1e6);
     else if (key == "cpu.cpi")
-        c.cpu.cpi = as_positive(key, v);
+        c.cpu.cpi = as_in_range(key, v, 1e-3, 1e6);
     else if (key == "clint.timebase_mhz")
-        c.clint.timebase_mhz = as_positive(key, v);
+        c.clint.timebase_mhz = as_in_range(key, v, 1e-6, 1e6);
     else if (key == "uart.stdout")
         c.uart.to_stdout = as_bool(key, v);
     else if (key == "uart.file") {
@@ -116,11 +115,13 @@ void set_platform_key(platform_config& c, const std::string& key, const nlohmann
             bad(key, "expected a file name, got " + v.dump());
         c.uart.file = v.get<std::string>();
     } else if (key == "sim.quantum_ns")
-        c.sim.quantum_ns = as_positive(key, v);
+        c.sim.quantum_ns = as_in_range(key, v, 1e-3, 1e9);
     else if (key == "sim.max_instructions")
         c.sim.max_instructions = as_u64(key, v);
     else if (key == "sim.max_time_ms")
-        c.sim.max_time_ms = as_non_negative(key, v);
+        c.sim.max_time_ms = as_in_range(key, v, 0, 1e9);
+    else if (key == "sim.max_wall_s")
+        c.sim.max_wall_s = as_in_range(key, v, 0, 1e9);
     else {
         std::string known;
         for (const auto& k : own_keys)
@@ -152,7 +153,8 @@ nlohmann::json to_json(const platform_config& c)
     j["uart"] = {{"stdout", c.uart.to_stdout}, {"file", c.uart.file}};
     j["sim"] = {{"quantum_ns", c.sim.quantum_ns},
                 {"max_instructions", c.sim.max_instructions},
-                {"max_time_ms", c.sim.max_time_ms}};
+                {"max_time_ms", c.sim.max_time_ms},
+                {"max_wall_s", c.sim.max_wall_s}};
     j["dram"] = to_json(c.dram);
     return j;
 }

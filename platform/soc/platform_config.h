@@ -44,6 +44,7 @@ struct sim_config {
     double quantum_ns = 10'000.0;      // temporal-decoupling quantum of the core
     std::uint64_t max_instructions = 0;  // 0 = no limit
     double max_time_ms = 0.0;          // simulated-time limit, 0 = no limit
+    double max_wall_s = 0.0;           // host-time limit of the run, 0 = no limit
 };
 
 struct platform_config {

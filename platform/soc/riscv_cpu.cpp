@@ -12,6 +12,10 @@ namespace {
 
 constexpr std::uint32_t watch_window = 64;  // bytes around the watched address kept out of DMI
 constexpr std::uint32_t csr_mtvec = 0x305;
+constexpr std::uint32_t csr_mepc = 0x341;
+constexpr std::uint32_t csr_mcause = 0x342;
+constexpr std::uint32_t csr_mtval = 0x343;
+constexpr unsigned slices_per_clock_read = 64;  // the wall-time limit reads the host clock this seldom
 
 std::string hex32(std::uint64_t v)
 {
@@ -39,6 +43,7 @@ const char* to_string(riscv_cpu::state s)
     case riscv_cpu::state::fault_loop: return "trap loop";
     case riscv_cpu::state::asleep: return "asleep in wfi";
     case riscv_cpu::state::killed: return "killed by the debugger";
+    case riscv_cpu::state::wall_limit: return "wall-time limit reached";
     }
     return "?";
 }
@@ -81,13 +86,13 @@ void riscv_cpu::watch_stores(std::uint32_t address, std::function<bool(std::uint
 
 sc_core::sc_time riscv_cpu::local_time() const
 {
-    const double n = static_cast<double>(iss_retired(core_) - slice_start_);
+    const double n = static_cast<double>(steps() - slice_start_);
     return qk_.get_local_time() + sc_core::sc_time(n * instruction_ps_, sc_core::SC_PS) + stall_;
 }
 
 void riscv_cpu::charge_slice()
 {
-    const std::uint64_t now = iss_retired(core_);
+    const std::uint64_t now = steps();
     const double n = static_cast<double>(now - slice_start_);
     qk_.inc(sc_core::sc_time(n * instruction_ps_, sc_core::SC_PS) + stall_);
     if (stall_ > sc_core::SC_ZERO_TIME)
@@ -125,7 +130,7 @@ void riscv_cpu::run()
             budget = std::max<std::uint64_t>(1, static_cast<std::uint64_t>(std::ceil(ps / instruction_ps_)));
         }
         if (max_instructions_) {
-            const std::uint64_t done = iss_retired(core_);
+            const std::uint64_t done = steps();
             if (done >= max_instructions_) {
                 stop(state::instruction_limit);
                 return;
@@ -138,13 +143,25 @@ void riscv_cpu::run()
             if (stepping_)
                 budget = 1;
         }
-        slice_start_ = iss_retired(core_);
+        // Host time spent halted in a debugger counts too; --max-wall-s is meant for batch runs.
+        if (wall_limited_ && ++slices_since_clock_ >= slices_per_clock_read) {
+            slices_since_clock_ = 0;
+            if (std::chrono::steady_clock::now() >= wall_deadline_) {
+                stop(state::wall_limit);
+                return;
+            }
+        }
+        slice_start_ = steps();
         sync_requested_ = false;
         pending_dmi_ = false;
         const iss_stop_t why = iss_run(core_, budget);
         charge_slice();
         if (state_ != state::running) {  // a callback ended the run (tohost, trap loop)
             sc_core::sc_stop();
+            return;
+        }
+        if (!debugger_ && traps_at_the_vector()) {  // under a debugger the user looks at it
+            stop(state::fault_loop);
             return;
         }
         if (why == ISS_STOP_FATAL) {
@@ -163,6 +180,41 @@ void riscv_cpu::run()
         } else if (sync_requested_ || qk_.need_sync())
             qk_.sync();
     }
+}
+
+std::uint64_t riscv_cpu::steps() const { return iss_steps(core_); }
+
+void riscv_cpu::set_wall_limit(double seconds)
+{
+    wall_limited_ = seconds > 0;
+    if (wall_limited_)
+        wall_deadline_ = std::chrono::steady_clock::now() +
+                         std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                             std::chrono::duration<double>(seconds));
+}
+
+// An exception raised by the instruction at the trap vector itself, twice with nothing
+// retired in between: the handler can never run (e.g. mtvec points at an illegal word, or
+// the firmware's code was overwritten), so the core would trap forever.
+bool riscv_cpu::traps_at_the_vector()
+{
+    std::uint32_t mtvec = 0, mepc = 0, mcause = 0, mtval = 0;
+    iss_get_csr(core_, csr_mtvec, &mtvec);
+    iss_get_csr(core_, csr_mepc, &mepc);
+    iss_get_csr(core_, csr_mcause, &mcause);
+    iss_get_csr(core_, csr_mtval, &mtval);
+    const std::uint32_t vector = mtvec & ~3u;
+    const std::uint64_t retired = iss_retired(core_);
+    const bool at_vector = (mcause & 0x8000'0000u) == 0 && mepc == vector && iss_get_pc(core_) == vector &&
+                           iss_steps(core_) > retired;
+    const bool repeated = at_vector && vector_trap_seen_ && retired == vector_trap_retired_;
+    vector_trap_seen_ = at_vector;
+    vector_trap_retired_ = retired;
+    if (!repeated)
+        return false;
+    fatal_message_ = "firmware is stuck in a trap loop: the instruction at the trap vector (mtvec " + hex32(mtvec) +
+                     ") raises exception " + std::to_string(mcause) + " itself (mtval " + hex32(mtval) + ")";
+    return true;
 }
 
 bool riscv_cpu::sleep_until_interrupt()

@@ -1,9 +1,9 @@
 // ant::riscv_cpu — the SystemC wrapper around the C11 ISS core (platform/iss).
 //
 // One SC_THREAD runs the core in slices of at most one quantum (tlm_utils::tlm_quantumkeeper,
-// the global quantum): iss_run executes up to the instructions that fit, then the retired
-// count becomes local time (cpi cycles of clock_mhz each) and the keeper syncs when the
-// quantum is used up. Memory:
+// the global quantum): iss_run executes up to the instructions that fit, then the step count
+// (retired instructions plus traps taken) becomes local time (cpi cycles of clock_mhz each)
+// and the keeper syncs when the quantum is used up. Memory:
 //  * DMI: the first successful TLM access to a DMI-capable target (DRAM) asks for a DMI
 //    pointer; ant::dram grants 64 KiB pages and the core holds at most ISS_MAX_DMI regions,
 //    so pages are kept in least-recently-granted order and the oldest is dropped on a miss.
@@ -21,6 +21,7 @@
 //    slice loop pays a single pointer test.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -62,7 +63,7 @@ public:
     sc_core::sc_in<bool> external_irq;  // MEIP, e.g. the accelerator's interrupt line
 
     // Why the core stopped; `running` while it has not.
-    enum class state { running, stopped_by_host, instruction_limit, fatal, fault_loop, asleep, killed };
+    enum class state { running, stopped_by_host, instruction_limit, fatal, fault_loop, asleep, killed, wall_limit };
 
     // mtime_address: where the time/timeh CSRs read mtime (8 bytes) through mem_initiator.
     riscv_cpu(const sc_core::sc_module_name& name, const cpu_config& config, std::uint32_t start_pc,
@@ -80,7 +81,10 @@ public:
     // interrupt the sleeping core instead).
     void attach_debugger(core_debugger* debugger) { debugger_ = debugger; }
     // 0 = no limit. Reaching it stops the simulation (sc_stop) with state instruction_limit.
+    // Steps count: retired instructions and traps taken, so a core that only traps stops too.
     void set_max_instructions(std::uint64_t n) { max_instructions_ = n; }
+    // Host seconds from now after which the core stops (state wall_limit); 0 = no limit.
+    void set_wall_limit(double seconds);
     // Stores to [address, address + 8) are not served by DMI and call on_store after they
     // completed; if it returns true the core stops and sc_stop() is called (tohost).
     void watch_stores(std::uint32_t address, std::function<bool(std::uint32_t address, std::uint32_t value)> on_store);
@@ -114,6 +118,8 @@ private:
     bool dmi_covers(std::uint32_t addr) const;
     void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
     void stop(state why);
+    std::uint64_t steps() const;  // retired instructions + traps: what time and limits count
+    bool traps_at_the_vector();
 
     struct dmi_page {
         std::uint64_t start, end;  // inclusive, as granted
@@ -128,7 +134,12 @@ private:
     double cycle_ps_;
     std::uint32_t mtime_address_;
     std::uint64_t max_instructions_ = 0;
-    std::uint64_t slice_start_ = 0;          // iss_retired at the start of the slice
+    bool wall_limited_ = false;
+    std::chrono::steady_clock::time_point wall_deadline_;
+    unsigned slices_since_clock_ = 0;
+    bool vector_trap_seen_ = false;          // the last slice ended in an exception at mtvec
+    std::uint64_t vector_trap_retired_ = 0;  // ... with this many instructions retired
+    std::uint64_t slice_start_ = 0;          // steps() at the start of the slice
     sc_core::sc_time stall_;                 // target latency charged in this slice
     bool sync_requested_ = false;            // an MMIO store happened in this slice
     std::vector<dmi_page> dmi_pages_;        // oldest first

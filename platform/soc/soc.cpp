@@ -158,6 +158,7 @@ run_result soc::run()
     finish_elaboration();
     run_result r;
     const auto t0 = std::chrono::steady_clock::now();
+    core.set_wall_limit(cfg_.sim.max_wall_s);
     core.start();
     try {
         if (cfg_.sim.max_time_ms > 0)
@@ -193,11 +194,15 @@ run_result soc::run()
     case riscv_cpu::state::instruction_limit:
         r.end = run_end::instruction_limit;
         r.message = "instruction limit of " + std::to_string(cfg_.sim.max_instructions) +
-                    " reached without a tohost write" + at;
+                    " reached without a tohost write (traps count as instructions)" + at;
         return r;
     case riscv_cpu::state::fault_loop:
         r.end = run_end::fault_loop;
         r.message = core.fatal_message() + at;
+        return r;
+    case riscv_cpu::state::wall_limit:
+        r.end = run_end::wall_limit;
+        r.message = "wall-time limit of " + ms(cfg_.sim.max_wall_s) + " s reached without a tohost write" + at;
         return r;
     case riscv_cpu::state::fatal:
         r.end = run_end::fatal;

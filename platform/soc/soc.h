@@ -35,10 +35,11 @@ namespace ant {
 // How a run ended; run_command maps it to the exit status.
 enum class run_end {
     exited,             // the firmware wrote tohost: exit_code holds its code
-    instruction_limit,  // sim.max_instructions retired without a tohost write
+    instruction_limit,  // sim.max_instructions steps (instructions + traps) without a tohost write
     time_limit,         // sim.max_time_ms of simulated time passed without a tohost write
     deadlock,           // wfi with nothing left that could wake the core
-    fault_loop,         // the trap vector itself faults (e.g. unmapped access, no handler)
+    fault_loop,         // the trap vector itself faults (unmapped, or its instruction traps)
+    wall_limit,         // sim.max_wall_s of host time passed without a tohost write
     fatal,              // unsupported tohost command, SystemC error, core failure
     killed              // the debugger ended the run
 };

@@ -31,13 +31,17 @@ double* field(energy_table& t, const std::string& key)
 
 }  // namespace
 
+constexpr double max_event_pj = 1e6;
+
 void set_energy_key(energy_table& table, const std::string& key, const nlohmann::json& v)
 {
     double* f = field(table, key);
     if (!f)
         throw config_error("unknown config key 'energy." + key + "'");
-    if (!v.is_number() || !(v.get<double>() >= 0.0) || !std::isfinite(v.get<double>()))
-        throw config_error("config key 'energy." + key + "' needs a non-negative number, got " + v.dump());
+    // Per-event energies are pJ to tens of pJ; the bound keeps a whole job's total finite.
+    if (!v.is_number() || !(v.get<double>() >= 0.0) || !(v.get<double>() <= max_event_pj))
+        throw config_error("config key 'energy." + key + "' needs a number from 0 to 1e6 (pJ per event), got " +
+                           v.dump());
     *f = v.get<double>();
 }
 

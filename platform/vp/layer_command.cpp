@@ -102,6 +102,9 @@ void shape_job(job_shape& job, const layer_options& o, const dense_tensor& a, co
     }
     if (ant_geometry_conv(&job.geometry, op, h, w, r, s, sh, sw, ph, pw, msg, sizeof msg) != 0)
         throw usage_error(msg);
+    fail_if(job.geometry.out[0] > 65535 || job.geometry.out[1] > 65535,
+            "--pad '" + o.pad + "' makes the output plane " + std::to_string(job.geometry.out[0]) + "x" +
+                std::to_string(job.geometry.out[1]) + ", more than a job can hold (65535)");
     const dense_tensor& grad = op == ANT_OP_BD ? a : b;
     if (op != ANT_OP_FW)
         fail_if(grad.shape[2] != job.geometry.out[0] || grad.shape[3] != job.geometry.out[1],
@@ -139,6 +142,11 @@ int layer_command(int argc, char** argv)
     if (!modes.count(o.mode))
         throw usage_error("--mode '" + o.mode + "' is not one of dense, scnn, ant, ideal");
 
+    try {
+        check_output_paths({{"--out", o.out}, {"--stats", o.stats}});
+    } catch (const file_error& e) {
+        throw usage_error(e.what());
+    }
     vp_config config;
     apply_config(config, o.config, o.overrides);
 

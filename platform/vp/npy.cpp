@@ -1,10 +1,9 @@
 #include "npy.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
 #include <fstream>
-#include <regex>
-#include <sstream>
 
 #include "atomic_file.h"
 
@@ -12,13 +11,54 @@ namespace ant {
 
 namespace {
 
+// The header is a Python dict literal written by NumPy, e.g.
+//   {'descr': '<f4', 'fortran_order': False, 'shape': (3, 4), }
+// Read by a flat scan (no regular expression: libstdc++'s recurses per character and a long,
+// legal header overflows the stack). Returns the value text of `key`: "(...)" with its
+// parentheses, "'...'" with its quotes, or a bare word; empty when the key is absent.
 std::string header_value(const std::string& header, const std::string& key)
 {
-    const std::regex re("'" + key + "'\\s*:\\s*(\\([^)]*\\)|'[^']*'|True|False)");
-    std::smatch m;
-    if (!std::regex_search(header, m, re))
+    const std::string quoted = "'" + key + "'";
+    size_t at = header.find(quoted);
+    if (at == std::string::npos)
         return {};
-    return m[1];
+    at += quoted.size();
+    auto skip_spaces = [&] {
+        while (at < header.size() && (header[at] == ' ' || header[at] == '\t'))
+            ++at;
+    };
+    skip_spaces();
+    if (at >= header.size() || header[at] != ':')
+        return {};
+    ++at;
+    skip_spaces();
+    if (at >= header.size())
+        return {};
+    const char open = header[at];
+    if (open == '(' || open == '\'') {
+        const size_t close = header.find(open == '(' ? ')' : '\'', at + 1);
+        return close == std::string::npos ? std::string() : header.substr(at, close + 1 - at);
+    }
+    size_t end = at;
+    while (end < header.size() && std::isalnum(static_cast<unsigned char>(header[end])))
+        ++end;
+    return header.substr(at, end - at);
+}
+
+// One entry of the shape tuple: decimal digits with optional surrounding spaces, nothing
+// else (NumPy writes plain integers; "1e5", "1L" or "1abc" are not a dimension).
+bool parse_dimension(const std::string& item, int64_t& d)
+{
+    const size_t first = item.find_first_not_of(" \t");
+    const size_t last = item.find_last_not_of(" \t");
+    if (first == std::string::npos)
+        return false;
+    const std::string digits = item.substr(first, last + 1 - first);
+    if (digits.empty() || digits.size() > 18 ||
+        digits.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    d = std::stoll(digits);
+    return true;
 }
 
 }  // namespace
@@ -28,6 +68,11 @@ dense_tensor load_npy(const std::string& path)
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw npy_error(path + ": cannot open file");
+    return read_npy(in, path);
+}
+
+dense_tensor read_npy(std::istream& in, const std::string& path)
+{
     char magic[8];
     if (!in.read(magic, 8) || std::string(magic, 6) != "\x93NUMPY")
         throw npy_error(path + ": not a .npy file (bad magic)");
@@ -59,34 +104,39 @@ dense_tensor load_npy(const std::string& path)
     if (header_value(header, "fortran_order") != "False")
         throw npy_error(path + ": Fortran-ordered arrays are not supported");
     std::string shape = header_value(header, "shape");
-    if (shape.size() < 2)
+    if (shape.size() < 2 || shape.front() != '(')
         throw npy_error(path + ": header has no shape");
     shape = shape.substr(1, shape.size() - 2);
     std::vector<int64_t> dims;
-    std::stringstream ss(shape);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        if (item.find_first_not_of(" ") == std::string::npos)
-            continue;
-        try {
-            size_t used = 0;
-            const long long d = std::stoll(item, &used);
-            if (d < 0)
-                throw std::invalid_argument("negative");
-            dims.push_back(d);
-        } catch (const std::exception&) {
-            throw npy_error(path + ": bad shape entry '" + item + "'");
+    size_t from = 0;
+    while (from <= shape.size()) {
+        size_t comma = shape.find(',', from);
+        if (comma == std::string::npos)
+            comma = shape.size();
+        const std::string item = shape.substr(from, comma - from);
+        from = comma + 1;
+        if (item.find_first_not_of(" \t") == std::string::npos) {
+            if (comma == shape.size())
+                break;  // "(3,)": the tuple's trailing comma
+            throw npy_error(path + ": bad shape (" + shape + ")");
         }
+        int64_t d = 0;
+        if (!parse_dimension(item, d))
+            throw npy_error(path + ": bad shape entry '" + item + "'");
+        dims.push_back(d);
     }
     // Check the shape against the bytes actually present before allocating anything.
     const std::streampos data_start = in.tellg();
     in.seekg(0, std::ios::end);
-    const uint64_t available = uint64_t(in.tellg() - data_start);
+    const std::streampos data_end = in.tellg();
+    if (data_start < 0 || data_end < data_start)
+        throw npy_error(path + ": cannot determine the data size");
+    const uint64_t available = uint64_t(data_end - data_start);
     in.seekg(data_start);
     uint64_t elements = 1;
     for (int64_t d : dims) {
         if (d != 0 && elements > available / uint64_t(d))
-            throw npy_error(path + ": shape " + shape + " needs more data than the file holds");
+            throw npy_error(path + ": shape (" + shape + ") needs more data than the file holds");
         elements *= uint64_t(d);
     }
     if (elements * sizeof(float) > available)

@@ -3,6 +3,7 @@
 // the file and what is wrong.
 #pragma once
 
+#include <istream>
 #include <stdexcept>
 #include <string>
 
@@ -16,6 +17,10 @@ public:
 };
 
 dense_tensor load_npy(const std::string& path);
+
+// The same from an open stream (seekable: the data size is checked before allocating);
+// `name` stands for the stream in messages.
+dense_tensor read_npy(std::istream& in, const std::string& name);
 
 // Writes through a temporary file and a rename, so a failed run never leaves a
 // half-written array behind.

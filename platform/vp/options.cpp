@@ -1,10 +1,10 @@
 #include "options.h"
 
 #include <algorithm>
-#include <fstream>
 #include <iostream>
 
 #include "common/config_error.h"
+#include "config_file.h"
 
 namespace ant {
 
@@ -13,7 +13,13 @@ bool parse_command_line(const boost::program_options::options_description& desc,
 {
     namespace po = boost::program_options;
     try {
-        po::store(po::command_line_parser(argc, argv).options(desc).run(), vm);
+        const po::parsed_options parsed = po::command_line_parser(argc, argv).options(desc).run();
+        // Every argument of these commands is an option: a stray word is a mistake (a
+        // forgotten option name, a shell quoting slip), not something to ignore.
+        const std::vector<std::string> stray = po::collect_unrecognized(parsed.options, po::include_positional);
+        if (!stray.empty())
+            throw usage_error(command + ": unexpected argument '" + stray.front() + "' (every argument is an --option)");
+        po::store(parsed, vm);
         if (vm.count("help")) {
             std::cout << desc << "\n";
             return false;
@@ -35,8 +41,9 @@ std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::strin
         } catch (const std::exception&) {
             used = 0;
         }
-        if (used != s.size() || s.empty() || v < 0 || v > 1000000)
-            throw usage_error(what + " '" + text + "' is not a number or NxM pair of numbers");
+        // 65535: the largest plane, kernel, stride or padding a job descriptor can carry.
+        if (used != s.size() || s.empty() || v < 0 || v > 65535)
+            throw usage_error(what + " '" + text + "' is not a number from 0 to 65535 or an NxM pair of them");
         return int32_t(v);
     };
     const size_t x = text.find('x');
@@ -58,17 +65,6 @@ void set_key(vp_config& config, const std::string& key, const nlohmann::json& va
         set_accelerator_key(config.accelerator, key, value);
 }
 
-void flatten(const nlohmann::json& j, const std::string& prefix, std::vector<std::pair<std::string, nlohmann::json>>& out)
-{
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it->is_object())
-            flatten(*it, key, out);
-        else
-            out.emplace_back(key, *it);
-    }
-}
-
 // A preset replaces the whole DRAM configuration, so it goes first.
 void apply_keys(vp_config& config, std::vector<std::pair<std::string, nlohmann::json>> keys)
 {
@@ -81,36 +77,16 @@ void apply_keys(vp_config& config, std::vector<std::pair<std::string, nlohmann::
 void apply_config(vp_config& config, const std::string& file, const std::vector<std::string>& overrides)
 {
     if (!file.empty()) {
-        std::ifstream in(file);
-        if (!in)
-            throw usage_error(file + ": cannot open configuration file");
-        nlohmann::json j;
+        const config_keys keys = read_config_file(file);
         try {
-            j = nlohmann::json::parse(in);
-        } catch (const nlohmann::json::exception& e) {
-            throw usage_error(file + ": not valid JSON (" + std::string(e.what()) + ")");
-        }
-        if (!j.is_object())
-            throw usage_error(file + ": the configuration must be a JSON object");
-        try {
-            std::vector<std::pair<std::string, nlohmann::json>> keys;
-            flatten(j, "", keys);
             apply_keys(config, keys);
         } catch (const config_error& e) {
             throw usage_error(file + ": " + e.what());
         }
     }
     std::vector<std::pair<std::string, nlohmann::json>> keys;
-    for (const std::string& kv : overrides) {
-        const size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw usage_error("--set '" + kv + "' is not key=value");
-        const std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
-        nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
-        if (value.is_discarded())
-            value = text;
-        keys.emplace_back(key, value);
-    }
+    for (const std::string& kv : overrides)
+        keys.push_back(parse_override(kv));
     try {
         apply_keys(config, keys);
         validate(config.dram);

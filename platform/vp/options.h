@@ -28,7 +28,8 @@ enum exit_status { exit_ok = 0, exit_job_failed = 1, exit_usage = 2 };
 bool parse_command_line(const boost::program_options::options_description& desc, int argc, char** argv,
                         const std::string& command, boost::program_options::variables_map& vm);
 
-// "3" -> (3, 3), "3x2" -> (3, 2); `what` names the option in errors.
+// "3" -> (3, 3), "3x2" -> (3, 2), each number 0..65535 (what a job descriptor holds);
+// `what` names the option in errors.
 std::pair<int32_t, int32_t> parse_pair(const std::string& text, const std::string& what);
 
 // What a layer run is configured by: the accelerator and the DRAM behind it. The runner's

@@ -1,5 +1,6 @@
 #include "run_command.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstring>
@@ -15,10 +16,12 @@
 #include "ant_accelerator.h"
 #include "ant_manifest.h"
 #include "atomic_file.h"
+#include "config_file.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
 #include "npy.h"
 #include "options.h"
+#include "tensor_manifest.h"
 #include "register_file.h"
 #include "soc.h"
 
@@ -30,8 +33,6 @@ namespace {
 
 struct run_options {
     std::string firmware, config, uart_file, stats;
-    std::uint64_t max_instructions = 0;
-    double max_time_ms = 0, quantum_ns = 0;
     bool summary = false;
     int gdb_port = -1;  // -1: no debugger
     bool gdb_wait = false;
@@ -56,63 +57,40 @@ void set_key(platform_config& c, accelerator_config& a, const std::string& key, 
         set_accelerator_key(a, key, value);
 }
 
-void apply_json(platform_config& c, accelerator_config& a, const nlohmann::json& j, const std::string& prefix)
-{
-    for (auto it = j.begin(); it != j.end(); ++it) {
-        const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
-        if (it->is_object())
-            apply_json(c, a, *it, key);
-        else
-            set_key(c, a, key, *it);
-    }
-}
-
 void configure(platform_config& c, accelerator_config& a, const run_options& o, const po::variables_map& vm)
 {
     if (!o.config.empty()) {
-        std::ifstream in(o.config);
-        if (!in)
-            throw usage_error(o.config + ": cannot open configuration file");
-        nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
-        if (j.is_discarded() || !j.is_object())
-            throw usage_error(o.config + ": not a JSON object");
+        config_keys keys = read_config_file(o.config);
         // A preset replaces the whole DRAM configuration: apply it before the other keys.
-        if (j.contains("dram") && j["dram"].is_object() && j["dram"].contains("preset"))
-            set_platform_key(c, "dram.preset", j["dram"]["preset"]);
-        if (j.contains("dram.preset"))
-            set_platform_key(c, "dram.preset", j["dram.preset"]);
+        std::stable_partition(keys.begin(), keys.end(), [](const auto& kv) { return kv.first == "dram.preset"; });
         try {
-            apply_json(c, a, j, "");
+            for (const auto& [key, value] : keys)
+                set_key(c, a, key, value);
         } catch (const config_error& e) {
             throw usage_error(o.config + ": " + e.what());
         }
     }
     for (const std::string& kv : o.overrides) {
-        const size_t eq = kv.find('=');
-        if (eq == std::string::npos || eq == 0)
-            throw usage_error("--set '" + kv + "' is not key=value");
-        const std::string key = kv.substr(0, eq), text = kv.substr(eq + 1);
-        nlohmann::json value = nlohmann::json::parse(text, nullptr, false);
-        if (value.is_discarded())
-            value = text;
+        const auto [key, value] = parse_override(kv);
         try {
             set_key(c, a, key, value);
         } catch (const config_error& e) {
             throw usage_error(std::string("--set: ") + e.what());
         }
     }
-    // The dedicated options win over --set and the file.
-    if (vm.count("max-instructions"))
-        c.sim.max_instructions = o.max_instructions;
-    if (vm.count("max-time-ms")) {
-        if (!(o.max_time_ms >= 0))
-            throw usage_error("--max-time-ms must be zero (no limit) or positive");
-        c.sim.max_time_ms = o.max_time_ms;
-    }
-    if (vm.count("quantum-ns")) {
-        if (!(o.quantum_ns > 0))
-            throw usage_error("--quantum-ns must be positive");
-        c.sim.quantum_ns = o.quantum_ns;
+    // The dedicated options win over --set and the file; they take the keys' checks and ranges.
+    const std::pair<const char*, const char*> limits[] = {{"max-instructions", "sim.max_instructions"},
+                                                          {"max-time-ms", "sim.max_time_ms"},
+                                                          {"max-wall-s", "sim.max_wall_s"},
+                                                          {"quantum-ns", "sim.quantum_ns"}};
+    for (const auto& [option, key] : limits) {
+        if (!vm.count(option))
+            continue;
+        try {
+            set_platform_key(c, key, vm[option].as<std::string>());
+        } catch (const config_error& e) {
+            throw usage_error(std::string("--") + option + " (" + e.what() + ")");
+        }
     }
     if (vm.count("uart-file"))
         c.uart.file = o.uart_file;
@@ -138,6 +116,7 @@ int end_exit_status(const run_result& r)
     case run_end::deadlock: return run_exit_deadlock;
     case run_end::fault_loop: return run_exit_fault_loop;
     case run_end::killed: return run_exit_killed;
+    case run_end::wall_limit: return run_exit_wall_limit;
     case run_end::fatal: break;
     }
     return run_exit_fatal;
@@ -229,9 +208,11 @@ void place_inputs(soc& platform, const std::vector<input_tensor>& inputs)
         throw usage_error("--load: cannot write the job manifest at " + hex(ANT_MANIFEST_ADDRESS));
 }
 
-// Reads the named tensors the firmware published in the manifest into .npy files. Prints a
-// one-line error and returns false for the first that is missing or malformed.
-bool save_outputs(soc& platform, const std::vector<tensor_binding>& saves)
+// Reads the named tensors the firmware published in the manifest as .npy contents, added to
+// `files` only when every one is there and well formed. Prints a one-line error and
+// returns false for the first that is missing or malformed.
+bool collect_outputs(soc& platform, const std::vector<tensor_binding>& saves,
+                     std::vector<std::pair<std::string, std::string>>& files)
 {
     ant_manifest m;
     std::memset(&m, 0, sizeof m);
@@ -241,27 +222,17 @@ bool save_outputs(soc& platform, const std::vector<tensor_binding>& saves)
     }
     const std::uint64_t base = platform.config().dram.base;
     const std::uint64_t end = base + platform.config().dram.size_bytes;
-    const std::uint32_t count = m.count < ANT_MANIFEST_MAX_TENSORS ? m.count : ANT_MANIFEST_MAX_TENSORS;
+    std::vector<std::pair<std::string, std::string>> saved;
     for (const tensor_binding& s : saves) {
-        const ant_manifest_tensor* e = nullptr;
-        for (std::uint32_t i = count; i-- > 0;)  // the latest entry of a name wins
-            if (std::strncmp(m.tensors[i].name, s.name.c_str(), ANT_MANIFEST_NAME_BYTES) == 0) {
-                e = &m.tensors[i];
-                break;
-            }
+        const ant_manifest_tensor* e = find_manifest_entry(m, s.name);
         if (!e) {
             std::cerr << "ant-vp: error: --save " << s.name << ": the firmware published no tensor of that name\n";
             return false;
         }
         std::vector<int64_t> shape;
-        std::uint64_t elements = 1;
-        for (std::uint32_t d = 0; d < e->ndim && d < ANT_MANIFEST_MAX_DIMS; ++d) {
-            shape.push_back(e->shape[d]);
-            elements *= e->shape[d];
-        }
-        if (e->ndim == 0 || e->ndim > ANT_MANIFEST_MAX_DIMS || elements * sizeof(float) != e->bytes ||
-            e->address < base || e->address + std::uint64_t(e->bytes) > end) {
-            std::cerr << "ant-vp: error: --save " << s.name << ": malformed manifest entry (address "
+        std::string why;
+        if (!manifest_entry_shape(*e, base, end, shape, why)) {
+            std::cerr << "ant-vp: error: --save " << s.name << ": malformed manifest entry (" << why << "; address "
                       << hex(e->address) << ", " << e->bytes << " bytes, " << e->ndim << " dimensions)\n";
             return false;
         }
@@ -270,13 +241,9 @@ bool save_outputs(soc& platform, const std::vector<tensor_binding>& saves)
             std::cerr << "ant-vp: error: --save " << s.name << ": cannot read DRAM at " << hex(e->address) << "\n";
             return false;
         }
-        try {
-            save_npy(s.path, t);
-        } catch (const std::exception& ex) {
-            std::cerr << "ant-vp: error: --save " << s.name << ": " << ex.what() << "\n";
-            return false;
-        }
+        saved.emplace_back(s.path, npy_bytes(t));
     }
+    files.insert(files.end(), saved.begin(), saved.end());
     return true;
 }
 
@@ -290,13 +257,15 @@ int run_command(int argc, char** argv)
         "exit status: the firmware's tohost code (0..63), 2 bad option/configuration, 65 corrupt ELF,\n"
         "66 missing ELF, 67 wrong architecture, 68 ELF does not fit in DRAM, 69 instruction limit,\n"
         "70 fatal simulation error, 71 wfi deadlock, 72 simulated-time limit, 73 trap loop, 74 --save failed,\n"
-        "75 killed from the debugger");
+        "75 killed from the debugger, 76 wall-time limit");
     desc.add_options()
         ("help,h", "show this help")
         ("firmware", po::value(&o.firmware)->required(), "RV32 ELF executable to run")
-        ("max-instructions", po::value(&o.max_instructions), "stop after N instructions (exit 69); 0 = no limit")
-        ("max-time-ms", po::value(&o.max_time_ms), "stop after T ms of simulated time (exit 72); 0 = no limit")
-        ("quantum-ns", po::value(&o.quantum_ns), "temporal-decoupling quantum of the core in ns (default 10000)")
+        ("max-instructions", po::value<std::string>(),
+         "stop after N instructions, traps included (exit 69); 0 = no limit")
+        ("max-time-ms", po::value<std::string>(), "stop after T ms of simulated time (exit 72); 0 = no limit")
+        ("max-wall-s", po::value<std::string>(), "stop after T s of host time (exit 76); 0 = no limit")
+        ("quantum-ns", po::value<std::string>(), "temporal-decoupling quantum of the core in ns (default 10000)")
         ("uart-file", po::value(&o.uart_file), "also write the UART output to this file")
         ("config", po::value(&o.config), "configuration JSON file (keys in docs/platform.md)")
         ("set", po::value(&o.overrides)->composing(), "key=value configuration override (repeatable)")
@@ -334,8 +303,16 @@ int run_command(int argc, char** argv)
         }
     }
     std::vector<tensor_binding> saves;
-    for (const std::string& text : o.saves)
+    std::vector<std::pair<std::string, std::string>> outputs = {{"--stats", o.stats}, {"--uart-file", config.uart.file}};
+    for (const std::string& text : o.saves) {
         saves.push_back(parse_binding("--save", text));
+        outputs.emplace_back("--save " + saves.back().name, saves.back().path);
+    }
+    try {
+        check_output_paths(outputs);
+    } catch (const file_error& e) {
+        throw usage_error(e.what());
+    }
 
     // sc_stop() ends every run (tohost, limits); the kernel's "stopped by user" note is noise.
     sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
@@ -393,25 +370,30 @@ int run_command(int argc, char** argv)
                       status);
         std::cerr << line;
     }
+    // Every output of the run is committed together: the --save tensors (all or none) and
+    // the statistics, which also record a failed --save.
+    std::vector<std::pair<std::string, std::string>> files;
     if (!saves.empty()) {
         if (status != 0)
             std::cerr << "ant-vp: warning: firmware exit status " << status << ": --save skipped\n";
-        else if (!save_outputs(platform, saves))
+        else if (!collect_outputs(platform, saves, files))
             status = run_exit_save_failed;
     }
     if (!o.stats.empty()) {
-        try {
-            nlohmann::json doc = stats_document(platform, r, status);
-            doc["accelerator_configuration"] = to_json(acc_config);
-            for (const statistic& st : prefixed("register_file", registers.stats()))
+        nlohmann::json doc = stats_document(platform, r, status);
+        doc["accelerator_configuration"] = to_json(acc_config);
+        for (const statistic& st : prefixed("register_file", registers.stats()))
+            doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
+        for (const auto& [block, list] : accelerator.block_stats())
+            for (const statistic& st : prefixed("accelerator." + block, list))
                 doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
-            for (const auto& [block, list] : accelerator.block_stats())
-                for (const statistic& st : prefixed("accelerator." + block, list))
-                    doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
-            write_file_atomically(o.stats, doc.dump(2) + "\n");
-        } catch (const file_error& e) {
-            throw usage_error(e.what());
-        }
+        files.emplace_back(o.stats, doc.dump(2) + "\n");
+    }
+    try {
+        write_files_atomically(files);
+    } catch (const file_error& e) {
+        std::cerr << "ant-vp: error: " << e.what() << "\n";
+        return saves.empty() ? int(exit_usage) : int(run_exit_save_failed);
     }
     return status;
 }

@@ -16,9 +16,10 @@ enum run_exit_status {
     run_exit_fatal = 70,              // unsupported tohost command, simulation error
     run_exit_deadlock = 71,           // wfi with no interrupt that can ever wake the core
     run_exit_time_limit = 72,         // --max-time-ms of simulated time reached
-    run_exit_fault_loop = 73,         // the trap vector itself faults (unhandled access fault)
-    run_exit_save_failed = 74,        // a --save tensor is missing from the manifest or unreadable
-    run_exit_killed = 75              // the debugger (--gdb) killed the run
+    run_exit_fault_loop = 73,         // the trap vector itself faults (unmapped, or its instruction traps)
+    run_exit_save_failed = 74,        // a --save tensor is missing, malformed or unreadable
+    run_exit_killed = 75,             // the debugger (--gdb) killed the run
+    run_exit_wall_limit = 76          // --max-wall-s of host time reached
 };
 
 int run_command(int argc, char** argv);
