@@ -2,6 +2,8 @@
 
 #include <tlm_utils/tlm_quantumkeeper.h>
 
+#include "command_extension.h"
+
 namespace ant {
 
 namespace {
@@ -29,8 +31,11 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
                 sequencer_limits{cfg.image_buffer.capacity_bytes, cfg.kernel_buffer.capacity_bytes,
                                  cfg.accumulator_buffer.capacity_bytes, cfg.output_buffer.capacity_bytes, cfg.dram_base,
                                  cfg.dram_size},
-                clock_period)
+                clock_period),
+      topk_initiator("topk_initiator")
 {
+    SC_HAS_PROCESS(ant_accelerator);
+    SC_THREAD(intake);
     tlm_utils::tlm_quantumkeeper::set_global_quantum(sc_core::sc_time(cfg.quantum_ns, sc_core::SC_NS));
 
     sequencer.fetch_initiator.bind(fetch.command_target);
@@ -42,11 +47,63 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
     ppu.accumulator_initiator.bind(accumulator_buffer.data_target);
     ppu.output_initiator.bind(output_buffer.data_target);
     sequencer.dma_initiator.bind(dma.command_target);
+    ppu.dma_initiator.bind(dma.command_target);
+    topk_initiator.bind(ppu.topk_target);
     dma.image_initiator.bind(image_buffer.data_target);
     dma.kernel_initiator.bind(kernel_buffer.data_target);
     dma.output_initiator.bind(output_buffer.data_target);
     fetch.image_initiator.bind(image_buffer.data_target);
     fetch.kernel_initiator.bind(kernel_buffer.data_target);
+}
+
+void ant_accelerator::submit(layer_job* job)
+{
+    queue_.push_back(job);
+    work_.notify(sc_core::SC_ZERO_TIME);
+}
+
+void ant_accelerator::intake()
+{
+    for (;;) {
+        while (queue_.empty())
+            wait(work_);
+        layer_job* job = queue_.front();
+        queue_.pop_front();
+        if ((job->desc.flags & ANT_JOB_FLAG_TOPK) && job->desc.topk == 0) {
+            job->ok = false;
+            job->error_code = ANT_ERR_BAD_DIMS;
+            job->error = "top-K with topk = 0 keeps nothing";
+        } else {
+            sequencer.submit(job);
+            wait(sequencer.done());
+            if (job->ok && (job->desc.flags & ANT_JOB_FLAG_TOPK))
+                run_topk(*job);
+        }
+        done_.notify(sc_core::SC_ZERO_TIME);
+    }
+}
+
+// The top-K pass starts when the sequencer has written the whole output back.
+void ant_accelerator::run_topk(layer_job& job)
+{
+    topk_command cmd;
+    cmd.out = job.desc.out;
+    cmd.k = job.desc.topk;
+    sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    const bool sent = send_command(topk_initiator, cmd, delay) == tlm::TLM_OK_RESPONSE;
+    wait(delay);
+    job.cycles += uint64_t(delay / clock_period);
+    job.dram_read_bytes += cmd.dram_read_bytes;
+    job.dram_write_bytes += cmd.dram_write_bytes;
+    if (!sent || cmd.bus_error) {
+        job.ok = false;
+        job.error_code = ANT_ERR_BUS;
+        job.error = "the top-K pass could not read or write the output";
+    } else if (cmd.bad_tensor) {
+        job.ok = false;
+        job.error_code = ANT_ERR_BAD_TENSOR;
+        job.error = "the output's CSR arrays changed before the top-K pass";
+    }
 }
 
 std::vector<std::pair<std::string, statistics>> ant_accelerator::block_stats() const

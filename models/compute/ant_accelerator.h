@@ -5,10 +5,15 @@
 //   job_sequencer --> csr_fetch_unit --> image/kernel buffers, index_range_calculator,
 //                                        pe_array --DMI--> accumulator buffer
 //   job_sequencer --> post_processing_unit --> accumulator buffer, output buffer
+//   intake --> post_processing_unit (top-K pass) --> dma_engine
+// Jobs enter through the intake: it hands each one to the sequencer and, for a job with
+// ANT_JOB_FLAG_TOPK, has the post-processing unit run SWAT's top-K over the finished output
+// before the job counts as done (its cycles and DRAM bytes include that pass).
 // The DMA engine's DRAM port is the accelerator's only way out: bind dma_initiator to a
 // DRAM target or to the platform bus.
 #pragma once
 
+#include <deque>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,8 +35,9 @@ class ant_accelerator : public sc_core::sc_module {
 public:
     ant_accelerator(sc_core::sc_module_name name, const accelerator_config& config);
 
-    void submit(layer_job* job) { sequencer.submit(job); }
-    const sc_core::sc_event& done() const { return sequencer.done(); }
+    // Queues a job; `done` is notified when it has finished (job->ok tells how).
+    void submit(layer_job* job);
+    const sc_core::sc_event& done() const { return done_; }
 
     // Host access to DRAM through the DMA port (no time, no counters): place tensors, read
     // results. Returns the bytes moved.
@@ -54,6 +60,14 @@ public:
     csr_fetch_unit fetch;
     post_processing_unit ppu;
     job_sequencer sequencer;
+    tlm_utils::simple_initiator_socket<ant_accelerator> topk_initiator;
+
+private:
+    void intake();
+    void run_topk(layer_job& job);
+
+    std::deque<layer_job*> queue_;
+    sc_core::sc_event work_, done_;
 };
 
 }  // namespace ant

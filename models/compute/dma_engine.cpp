@@ -139,7 +139,7 @@ bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
     return true;
 }
 
-void dma_engine::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
+void dma_engine::b_transport(int, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 {
     dma_command* cmd = command_extension<dma_command>::of(trans);
     bool ok = cmd && (cmd->n_segments == 0 || cmd->segments);

@@ -14,7 +14,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "common/statistics.h"
 
@@ -52,7 +52,8 @@ struct dma_engine_config {
 
 class dma_engine : public sc_core::sc_module {
 public:
-    tlm_utils::simple_target_socket<dma_engine> command_target;
+    // Commands from the job sequencer and from the post-processing unit's top-K pass.
+    tlm_utils::multi_passthrough_target_socket<dma_engine> command_target;
     tlm_utils::simple_initiator_socket<dma_engine> dram_initiator;
     tlm_utils::simple_initiator_socket<dma_engine> image_initiator;
     tlm_utils::simple_initiator_socket<dma_engine> kernel_initiator;
@@ -71,7 +72,7 @@ public:
     void reset_stats();
 
 private:
-    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+    void b_transport(int from, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     bool run(dma_command& cmd, sc_core::sc_time& delay);
     bool bursts(bool write, uint64_t address, unsigned char* data, uint64_t bytes, uint32_t kind,
                 sc_core::sc_time start, sc_core::sc_time& end);

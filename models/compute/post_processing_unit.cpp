@@ -8,9 +8,11 @@ post_processing_unit::post_processing_unit(sc_core::sc_module_name name,
                                            const post_processing_unit_config& config,
                                            sc_core::sc_time clock_period)
     : sc_module(name), drain_target("drain_target"), accumulator_initiator("accumulator_initiator"),
-      output_initiator("output_initiator"), config_(config), clock_(clock_period)
+      output_initiator("output_initiator"), topk_target("topk_target"), dma_initiator("dma_initiator"),
+      config_(config), clock_(clock_period)
 {
     drain_target.register_b_transport(this, &post_processing_unit::b_transport);
+    topk_target.register_b_transport(this, &post_processing_unit::topk_transport);
 }
 
 bool post_processing_unit::drain(drain_command& cmd, sc_core::sc_time& delay)
@@ -101,9 +103,16 @@ statistics post_processing_unit::stats() const
         {"output_nnz", double(nnz_out_), "entries", "non-zeros written in CSR"},
         {"relu_zeroed", double(relu_zeroed_), "elements", "negative outputs cleared by ReLU"},
         {"cycles", double(cycles_), "cycles", "drain, merge and compression cycles"},
+        {"topk_jobs", double(topk_jobs_), "jobs", "jobs whose output went through SWAT top-K"},
+        {"topk_dropped", double(topk_dropped_), "entries", "non-zeros top-K removed"},
+        {"topk_cycles", double(topk_cycles_), "cycles", "top-K selection and compaction cycles (DMA excluded)"},
     };
 }
 
-void post_processing_unit::reset_stats() { planes_ = elements_ = nnz_out_ = relu_zeroed_ = cycles_ = 0; }
+void post_processing_unit::reset_stats()
+{
+    planes_ = elements_ = nnz_out_ = relu_zeroed_ = cycles_ = 0;
+    topk_jobs_ = topk_dropped_ = topk_cycles_ = 0;
+}
 
 }  // namespace ant

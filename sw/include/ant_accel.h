@@ -77,7 +77,12 @@ enum { ANT_OP_CODE_FW = 0, ANT_OP_CODE_BD = 1, ANT_OP_CODE_BW = 2, ANT_OP_CODE_S
 enum { ANT_MODE_CODE_DENSE = 0, ANT_MODE_CODE_SCNN = 1, ANT_MODE_CODE_ANT = 2, ANT_MODE_CODE_IDEAL = 3 };
 enum { ANT_MAPPING_CODE_PLANAR = 0, ANT_MAPPING_CODE_CHANNEL = 1 };
 enum { ANT_FORMAT_CSR = 0, ANT_FORMAT_DENSE = 1 };
-#define ANT_JOB_FLAG_RELU 0x1u
+#define ANT_JOB_FLAG_RELU 0x1u /* the post-processing unit clears negative outputs */
+/* SWAT top-K: after ReLU, keep only the `topk` largest magnitudes of the whole output tensor
+ * (every plane of the job together) and drop the rest. Exactly min(topk, non-zeros) entries
+ * survive; equal magnitudes are ranked by position (plane, row, column: the earlier one is
+ * kept). topk must be at least 1 (else ANT_ERR_BAD_DIMS). See docs/accelerator_interface.md. */
+#define ANT_JOB_FLAG_TOPK 0x2u
 
 /* A tensor of `planes` planes of rows x cols.
  *  CSR:   plane p's entries are [offsets[p], offsets[p+1]) of col_idx/values;
@@ -108,7 +113,7 @@ typedef struct ant_job_desc {
     uint32_t stride_h, stride_w, pad_h, pad_w;
     ant_tensor_desc a, b, out;
     uint32_t status;   /* written by the accelerator when the job ends: ant_error */
-    uint32_t reserved; /* keeps the size a multiple of 8 */
+    uint32_t topk;     /* entries to keep with ANT_JOB_FLAG_TOPK (ignored without it) */
 } ant_job_desc;
 
 #ifdef __cplusplus

@@ -6,6 +6,7 @@
 #define BOOST_TEST_MODULE layer_jobs
 #include <boost/test/included/unit_test.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <random>
@@ -229,6 +230,87 @@ BOOST_AUTO_TEST_CASE(an_output_plane_larger_than_the_accumulator_fails_the_job_c
     BOOST_TEST(!c.job.ok);
     BOOST_TEST(c.job.error_code == ANT_ERR_DOES_NOT_FIT);
     BOOST_TEST(c.job.error.find("does not fit") != std::string::npos);
+}
+
+// The reference for SWAT top-K: rank by magnitude, then by position (earlier first), keep
+// the first k non-zeros of that order.
+std::vector<float> keep_largest(const std::vector<float>& x, size_t k)
+{
+    std::vector<size_t> order;
+    for (size_t i = 0; i < x.size(); ++i)
+        if (x[i] != 0.0f)
+            order.push_back(i);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](size_t a, size_t b) { return std::fabs(x[a]) > std::fabs(x[b]); });
+    std::vector<float> kept(x.size(), 0.0f);
+    for (size_t j = 0; j < std::min(k, order.size()); ++j)
+        kept[order[j]] = x[order[j]];
+    return kept;
+}
+
+// Small integers: every sum is exact, so equal magnitudes (ties) really occur and the
+// accelerator's choice among them can be checked exactly.
+dense_tensor integer_tensor(std::mt19937& rng, std::vector<int64_t> shape, double density)
+{
+    dense_tensor t(std::move(shape));
+    std::uniform_real_distribution<float> u(0.0f, 1.0f);
+    for (float& x : t.data)
+        if (u(rng) < density)
+            x = float(int(rng() % 5) - 2);
+    return t;
+}
+
+BOOST_AUTO_TEST_CASE(topk_keeps_exactly_the_k_largest_magnitudes_of_the_whole_output_in_every_mode)
+{
+    std::mt19937 rng(41);
+    char msg[256];
+    // 8 output planes of 14x14 (several accumulator groups with small buffers): the selection
+    // spans every plane of the tensor, not one group or plane.
+    const reference::conv_shape d{1, 3, 8, 14, 14, 3, 3, 2, 1, 1, 1};
+    case_data c;
+    c.op = ANT_OP_FW;
+    BOOST_REQUIRE(ant_geometry_conv(&c.geometry, ANT_OP_FW, d.h, d.w, d.r, d.s, d.stride_h, d.stride_w, d.pad_h,
+                                    d.pad_w, msg, sizeof msg) == 0);
+    c.n = 1, c.c = 3, c.k = 8;
+    c.a = integer_tensor(rng, {1, 3, 14, 14}, 0.5);
+    c.b = integer_tensor(rng, {8, 3, 3, 3}, 0.5);
+    std::vector<float> relu = reference::conv_forward(d, c.a.data, c.b.data);
+    for (float& x : relu)
+        x = std::max(x, 0.0f);
+    const size_t nonzeros = size_t(std::count_if(relu.begin(), relu.end(), [](float x) { return x != 0.0f; }));
+    BOOST_REQUIRE(nonzeros > 100);
+    std::vector<float> first;
+    for (ant_mode mode : {ANT_MODE_DENSE, ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL})
+        for (size_t k : {size_t(1), size_t(37), nonzeros / 3, nonzeros - 1, nonzeros, nonzeros + 5}) {
+            BOOST_TEST_CONTEXT(ant_mode_name(mode) << " k " << k)
+            {
+                c.job = sim().prepare(c.op, mode, mapping_for(test_vp_config().accelerator.mapping, c.op), true,
+                                      c.geometry, c.n, c.c, c.k, c.a, c.b);
+                c.job.desc.flags |= ANT_JOB_FLAG_TOPK;
+                c.job.desc.topk = uint32_t(k);
+                sim().run(c.job);
+                BOOST_REQUIRE_MESSAGE(c.job.ok, "job failed: " << c.job.error);
+                const dense_tensor out = sim().output(c.job);
+                const std::vector<float> expected = keep_largest(relu, k);
+                BOOST_TEST(out.data == expected, boost::test_tools::per_element());
+                const size_t kept = size_t(std::count_if(out.data.begin(), out.data.end(),
+                                                         [](float x) { return x != 0.0f; }));
+                BOOST_TEST(kept == std::min(k, nonzeros));
+                BOOST_TEST(stat_of("post_processing_unit", "topk_dropped") == double(nonzeros - kept));
+            }
+        }
+}
+
+BOOST_AUTO_TEST_CASE(topk_of_zero_is_rejected_as_bad_dims)
+{
+    std::mt19937 rng(2);
+    auto c = random_case(rng, ANT_OP_FW);
+    c->job = sim().prepare(c->op, ANT_MODE_ANT, ANT_MAPPING_PLANAR, false, c->geometry, c->n, c->c, c->k, c->a, c->b);
+    c->job.desc.flags |= ANT_JOB_FLAG_TOPK;
+    c->job.desc.topk = 0;
+    sim().run(c->job);
+    BOOST_TEST(!c->job.ok);
+    BOOST_TEST(c->job.error_code == ANT_ERR_BAD_DIMS);
 }
 
 #ifdef ANT_TEST_SMALL_BUFFERS
