@@ -1,0 +1,250 @@
+"""One SWAT training iteration run by the train_step firmware on the virtual platform,
+checked against PyTorch autograd (docs/train_step.md).
+
+For each mode the firmware runs with the small CNN of network.py; PyTorch then runs the same
+iteration with the same SWAT masks: the weight masks are top-K of the loaded weights
+(computed here with the accelerator's ranking), the activation masks are where the
+firmware's activations survived (checked here to be a valid ReLU + top-K of PyTorch's
+pre-activations). Every activation, weight gradient, the input gradient, the loss and the
+updated weights must agree at fp32 tolerance; across modes the same activations must survive
+and every tensor must agree to the last bits (the modes sum products in different orders).
+Also checks the firmware's error paths (bad network, mismatched inputs, a rejected job)."""
+import argparse
+import os
+import subprocess
+import sys
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+import network as nw
+
+SEED = 8
+X_SHAPE = (2, 3, 12, 12)
+CLASSES = 10
+LEARNING_RATE = 0.05
+SAVED = ["loss", "params_new", "grads", "dx", "acts"]
+
+
+def topk_mask(x, k):
+    """The accelerator's SWAT top-K: the k largest magnitudes, ties to the earlier element."""
+    flat = x.reshape(-1)
+    order = np.lexsort((np.arange(flat.size), -np.abs(flat)))  # magnitude desc, then position
+    order = [i for i in order if flat[i] != 0][:k]
+    mask = np.zeros(flat.size, dtype=bool)
+    mask[order] = True
+    return mask.reshape(x.shape)
+
+
+def run_firmware(args, workdir, layers, mode, params, offsets, x, labels, extra=(), net=None):
+    os.makedirs(workdir, exist_ok=True)
+    table = net if net is not None else nw.net_table(layers, mode, LEARNING_RATE, offsets)
+    files = {"net": table, "params": params, "x": x, "labels": labels}
+    cmd = [args.ant_vp, "run", "--firmware", args.firmware, "--max-time-ms", "2000"]
+    for name, array in files.items():
+        path = os.path.join(workdir, name + ".npy")
+        np.save(path, array)
+        cmd += ["--load", f"{name}={path}"]
+    for name in SAVED:
+        cmd += ["--save", f"{name}={os.path.join(workdir, 'out_' + name + '.npy')}"]
+    cmd += list(extra)
+    result = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    return result
+
+
+def load_outputs(workdir):
+    return {name: np.load(os.path.join(workdir, "out_" + name + ".npy")) for name in SAVED}
+
+
+def split_acts(flat, tensor_shapes):
+    acts, at = [], 0
+    for shape in tensor_shapes[1:]:
+        count = int(np.prod(shape))
+        acts.append(flat[at:at + count].reshape(shape))
+        at += count
+    assert at == flat.size, "acts has the wrong length"
+    return acts
+
+
+WORST = [0.0, ""]
+
+
+def close(name, got, want, failures):
+    got = np.asarray(got, dtype=np.float64)
+    want = np.asarray(want, dtype=np.float64)
+    if got.shape != want.shape:
+        failures.append(f"{name}: shape {got.shape} vs {want.shape}")
+        return
+    scale = max(1.0, float(np.abs(want).max()) if want.size else 1.0)
+    err = float(np.abs(got - want).max()) if want.size else 0.0
+    if err / scale > WORST[0]:
+        WORST[:] = [err / scale, name]
+    if not err <= 2e-5 * scale:
+        failures.append(f"{name}: max error {err:.3g} (scale {scale:.3g})")
+
+
+def torch_iteration(layers, params, offsets, x, labels, acts, failures):
+    """The same iteration in PyTorch (float64) with the firmware's SWAT masks."""
+    tensor_shapes, weight_shapes = nw.shapes(X_SHAPE, layers)
+    p = torch.tensor(params, dtype=torch.float64)
+    xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+    values = [xt]
+    leaves = {}
+    for j, l in enumerate(layers, start=1):
+        src = values[l["src"]]
+        fw_act = acts[j - 1]
+        if l["type"] == nw.CONV:
+            w = params[offsets[j - 1]:offsets[j - 1] + int(np.prod(weight_shapes[j - 1]))]
+            w = w.reshape(weight_shapes[j - 1])
+            if l["weight_topk"]:
+                w = np.where(topk_mask(w, l["weight_topk"]), w, 0.0)
+            # SWAT: the gradient is taken with respect to the sparse weights and applied densely.
+            ws = torch.tensor(w, dtype=torch.float64, requires_grad=True)
+            leaves[j] = ws
+            z = F.conv2d(src, ws, stride=l["stride"], padding=l["pad"])
+            check_mask(j, l, z.detach().numpy(), fw_act, failures)
+            out = z * torch.tensor(fw_act != 0) if (l["relu"] or l["act_topk"]) else z
+        elif l["type"] == nw.ADD:
+            z = src + values[l["src2"]]
+            if l["relu"]:
+                check_mask(j, l, z.detach().numpy(), fw_act, failures)
+                out = z * torch.tensor(fw_act != 0)
+            else:
+                out = z
+        elif l["type"] == nw.AVGPOOL:
+            out = F.avg_pool2d(src, l["kernel"])
+        else:
+            w = p[offsets[j - 1]:offsets[j - 1] + int(np.prod(weight_shapes[j - 1]))].reshape(weight_shapes[j - 1])
+            w = w.clone().requires_grad_(True)
+            leaves[j] = w
+            out = (src.flatten(1) @ w.T).reshape(tensor_shapes[j])
+        values.append(out)
+    logits = values[-1].reshape(X_SHAPE[0], CLASSES)
+    loss = F.cross_entropy(logits, torch.tensor(labels.astype(np.int64)))
+    loss.backward()
+    grads = np.zeros_like(params, dtype=np.float64)
+    for j, leaf in leaves.items():
+        grads[offsets[j - 1]:offsets[j - 1] + leaf.numel()] = leaf.grad.numpy().reshape(-1)
+    return dict(values=[v.detach().numpy() for v in values[1:]], loss=loss.item(), grads=grads,
+                dx=xt.grad.numpy(), params_new=params.astype(np.float64) - LEARNING_RATE * grads)
+
+
+def check_mask(j, l, z, fw_act, failures):
+    """The firmware's surviving outputs are a ReLU + top-K of PyTorch's pre-activations (up to
+    rounding at the threshold)."""
+    kept = fw_act != 0
+    tol = 1e-5 * max(1.0, float(np.abs(z).max()))
+    if l["relu"] and (z[kept] <= -tol).any():
+        failures.append(f"layer {j}: a kept output is negative in PyTorch")
+    positive = z > tol if l["relu"] else np.abs(z) > tol
+    if l["act_topk"]:
+        expected = min(l["act_topk"], int((z > 0).sum()) if l["relu"] else int((z != 0).sum()))
+        if kept.sum() != expected and abs(int(kept.sum()) - expected) > 1:
+            failures.append(f"layer {j}: {kept.sum()} outputs kept, top-K expects {expected}")
+        dropped = positive & ~kept
+        if dropped.any() and kept.any() and np.abs(z[dropped]).max() > np.abs(z[kept]).min() + tol:
+            failures.append(f"layer {j}: a dropped output is larger than a kept one")
+    elif l["relu"] and (positive & ~kept).any():
+        failures.append(f"layer {j}: a positive output was cleared")
+
+
+def check_mode(args, mode, failures):
+    layers = nw.small_cnn()
+    params, offsets, x, labels = nw.inputs(layers, X_SHAPE, CLASSES, SEED)
+    workdir = os.path.join(args.workdir, mode)
+    result = run_firmware(args, workdir, layers, mode, params, offsets, x, labels)
+    if result.returncode != 0:
+        failures.append(f"{mode}: exit {result.returncode}: {result.stdout[-2000:]} {result.stderr[-2000:]}")
+        return None
+    lines = result.stdout.splitlines()
+    jobs = [line for line in lines if line.startswith("layer ") and (" FW:" in line or " BD:" in line or " BW:" in line)]
+    conv_layers = sum(1 for l in layers if l["type"] == nw.CONV)
+    if len(jobs) != 3 * conv_layers:
+        failures.append(f"{mode}: {len(jobs)} job lines, expected {3 * conv_layers}")
+    if not any(line.startswith("summary: ") for line in lines):
+        failures.append(f"{mode}: no summary line")
+    out = load_outputs(workdir)
+    tensor_shapes, _ = nw.shapes(X_SHAPE, layers)
+    acts = split_acts(out["acts"], tensor_shapes)
+    ref = torch_iteration(layers, params, offsets, x, labels, acts, failures)
+    for j, (got, want) in enumerate(zip(acts, ref["values"]), start=1):
+        close(f"{mode}: layer {j} activation", got, want, failures)
+    close(f"{mode}: loss", out["loss"], [ref["loss"]], failures)
+    for j, l in enumerate(layers, start=1):
+        if l["type"] in (nw.CONV, nw.FC):
+            n = int(np.prod(nw.shapes(X_SHAPE, layers)[1][j - 1]))
+            close(f"{mode}: layer {j} weight gradient", out["grads"][offsets[j - 1]:offsets[j - 1] + n],
+                  ref["grads"][offsets[j - 1]:offsets[j - 1] + n], failures)
+    close(f"{mode}: input gradient", out["dx"], ref["dx"], failures)
+    close(f"{mode}: updated weights", out["params_new"], ref["params_new"], failures)
+    return out
+
+
+def check_errors(args, failures):
+    layers = nw.small_cnn()
+    params, offsets, x, labels = nw.inputs(layers, X_SHAPE, CLASSES, SEED)
+    base = os.path.join(args.workdir, "errors")
+    cases = []
+    bad_type = nw.net_table(layers, "ant", LEARNING_RATE, offsets)
+    bad_type[3, 0] = 9
+    cases.append(("unknown layer type", dict(net=bad_type), 3, "layer 3 (unknown): unknown layer type"))
+    cases.append(("params shorter than the network", dict(params=params[:100]), 3,
+                  "layer 1 (conv): its weights lie outside `params`"))
+    bad_residual = nw.net_table(layers, "ant", LEARNING_RATE, offsets)
+    bad_residual[4, 2] = 1  # add of 8x12x12 and 8x6x6
+    cases.append(("residual of two shapes", dict(net=bad_residual), 3,
+                  "layer 4 (add): the two inputs have different shapes"))
+    cases.append(("labels out of range", dict(labels=labels + CLASSES), 3, "labels[0] is not a class index"))
+    # A job the accelerator rejects: an accumulator too small for one output plane.
+    cases.append(("a job the accelerator rejects", dict(extra=["--set", "accumulator_buffer.capacity_bytes=256"]),
+                  20, "train_step: FAILED: layer 1 (conv) FW job: does not fit on chip (ant_error 9)"))
+    for name, change, code, message in cases:
+        result = run_firmware(args, base, layers, "ant", change.get("params", params), offsets, x,
+                              change.get("labels", labels), extra=change.get("extra", ()), net=change.get("net"))
+        if result.returncode != code or message not in result.stdout:
+            failures.append(f"error case '{name}': exit {result.returncode} (want {code}), output: "
+                            f"{result.stdout[-400:]!r} {result.stderr[-400:]!r}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--ant-vp", required=True)
+    parser.add_argument("--firmware", required=True)
+    parser.add_argument("--workdir", required=True)
+    parser.add_argument("--modes", default="dense,scnn,ant,ideal")
+    parser.add_argument("--errors", action="store_true", help="check the error paths instead")
+    args = parser.parse_args()
+    failures = []
+    if args.errors:
+        check_errors(args, failures)
+    else:
+        outputs = {}
+        for mode in args.modes.split(","):
+            outputs[mode] = check_mode(args, mode, failures)
+        modes = [m for m in outputs if outputs[m] is not None]
+        for m in modes[1:]:
+            first, got = outputs[modes[0]], outputs[m]
+            # The same entries survive ReLU and top-K in every mode ...
+            if not np.array_equal(got["acts"] != 0, first["acts"] != 0):
+                failures.append(f"the surviving activations differ between {modes[0]} and {m}")
+            # ... and the values agree to the last bits: the modes sum products in different
+            # orders (the same holds for `ant-vp layer`), so bit-identity is not expected.
+            for name in SAVED:
+                scale = max(1.0, float(np.abs(first[name]).max()))
+                differing = int((got[name] != first[name]).sum())
+                if float(np.abs(got[name] - first[name]).max()) > 1e-6 * scale:
+                    failures.append(f"{name} differs between {modes[0]} and {m} beyond rounding")
+                elif differing:
+                    print(f"note: {name}: {differing} of {got[name].size} elements differ in the last bits "
+                          f"between {modes[0]} and {m}")
+    for f in failures:
+        print("FAIL:", f)
+    if not args.errors:
+        print(f"largest error relative to its tensor's scale: {WORST[0]:.3g} ({WORST[1]})")
+    print("train_step check:", "FAILED" if failures else "passed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
