@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dataflow.h"
 #include "outer_product_state.h"
 #include "planar_tiling.h"
 
@@ -534,16 +535,14 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
 int ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
                   const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
 {
-    const int planar = a->p.mapping == ANT_MAPPING_PLANAR;
-    if (mode == ANT_MODE_DENSE || mode == ANT_MODE_IDEAL)
-        run_valid_only(a, mode, s, jobs, n_jobs, ctr);
-    else if (planar && mode == ANT_MODE_SCNN && a->p.scnn_packing == ANT_SCNN_CROSS_CHANNEL)
-        return ant_run_scnn_plus(a, s, jobs, n_jobs, ctr);
-    else if (planar && mode == ANT_MODE_ANT && a->p.anticipator == ANT_ANTICIPATOR_PE)
-        return ant_run_anticipating_pe(a, s, jobs, n_jobs, ctr);
-    else if (!planar)
-        run_channel_parallel(a, mode, s, jobs, n_jobs, ctr);
-    else
-        run_outer_product(a, mode, s, jobs, n_jobs, ctr);
+    switch (ant_dataflow_of(mode, a->p.mapping, a->p.anticipator, a->p.scnn_packing)) {
+    case ANT_DATAFLOW_DENSE:
+    case ANT_DATAFLOW_IDEAL: run_valid_only(a, mode, s, jobs, n_jobs, ctr); return 0;
+    case ANT_DATAFLOW_SCNN_PLUS: return ant_run_scnn_plus(a, s, jobs, n_jobs, ctr);
+    case ANT_DATAFLOW_ANT_PE: return ant_run_anticipating_pe(a, s, jobs, n_jobs, ctr);
+    case ANT_DATAFLOW_CHANNEL: run_channel_parallel(a, mode, s, jobs, n_jobs, ctr); return 0;
+    case ANT_DATAFLOW_SCNN_PER_PLANE:
+    case ANT_DATAFLOW_ANT_BROADCAST: run_outer_product(a, mode, s, jobs, n_jobs, ctr); return 0;
+    }
     return 0;
 }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "command_extension.h"
+#include "dataflow.h"
 #include "index_range_calculator.h"
 #include "pe_array.h"
 
@@ -134,14 +135,10 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
         broadcast_nonzeros += nonzeros(broadcast_planes_[b]);
     cmd.scnn_products = nonzeros(stationary) * broadcast_nonzeros;
 
-    // Dense and ideal arrays do not move vectors, and the cross-channel dataflows (SCNN+,
-    // ANT's per-PE anticipator) stream whole planes from the kernel buffer: only the
-    // per-plane broadcast variants pack vectors here.
-    const bool planar = cmd.mapping == ANT_MAPPING_PLANAR;
-    const bool cross_channel =
-        planar && ((cmd.mode == ANT_MODE_SCNN && config_.scnn_packing == ANT_SCNN_CROSS_CHANNEL) ||
-                   (cmd.mode == ANT_MODE_ANT && config_.anticipator == ANT_ANTICIPATOR_PE));
-    const bool packs = (cmd.mode == ANT_MODE_SCNN || cmd.mode == ANT_MODE_ANT) && !cross_channel;
+    // Only the per-plane broadcast dataflows move packed vectors; the cross-channel ones
+    // (SCNN+, ANT's per-PE anticipator) stream whole planes from the kernel buffer.
+    const ant_dataflow flow = ant_dataflow_of(cmd.mode, cmd.mapping, config_.anticipator, config_.scnn_packing);
+    const bool packs = ant_dataflow_packs_vectors(flow);
     size_t total = 0;
     std::vector<uint32_t> first(cmd.n_broadcasts + 1, 0);
     for (uint32_t b = 0; b < cmd.n_broadcasts && packs; ++b)
@@ -158,7 +155,7 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     vectors_packed_ += n;
 
     windows_.resize(n);
-    if (cmd.mode == ANT_MODE_ANT && !cross_channel && n > 0) {
+    if (cmd.mode == ANT_MODE_ANT && ant_dataflow_uses_range_calculator(flow) && n > 0) {
         const bool channel = cmd.mapping == ANT_MAPPING_CHANNEL;
         range_request req{cmd.geometry, vectors_.data(), n, windows_.data(),
                           channel ? config_.channel_streams : config_.planar_streams};

@@ -5,6 +5,7 @@
 #include <unordered_set>
 
 #include "command_extension.h"
+#include "dataflow.h"
 #include "csr_fetch_unit.h"
 #include "pe_array.h"
 #include "post_processing_unit.h"
@@ -208,42 +209,28 @@ void job_sequencer::execute(layer_job& job)
                 << limits_.output << ")";
             fail(ANT_ERR_DOES_NOT_FIT, msg.str());
         }
-        // The stationary passes of the operation, grouped by the outputs they complete.
-        const ant_op op = g_.op;
-        const uint32_t N = n_, C = c_, K = k_;
+        // The pass plan is data (models/algo/dataflow.c): image planes in order, the
+        // (kernel, output) pairs each meets, grouped by the outputs a run of passes completes.
+        ant_plan plan;
+        if (ant_plan_job(g_.op, n_, c_, k_, &plan) != 0)
+            fail(ANT_ERR_DOES_NOT_FIT, "out of host memory while planning the job's passes");
         std::vector<std::pair<std::vector<uint32_t>, std::vector<pass_plan>>> drain_sets;
-        if (op == ANT_OP_FW || op == ANT_OP_BD) {
-            const bool fw = op == ANT_OP_FW;
-            const uint32_t inner = fw ? C : K, outer = fw ? K : C;  // summed over / produced
-            for (uint32_t n = 0; n < N; ++n) {
-                std::vector<uint32_t> outputs;
-                std::vector<pass_plan> passes;
-                for (uint32_t o = 0; o < outer; ++o)
-                    outputs.push_back(n * outer + o);
-                for (uint32_t i = 0; i < inner; ++i) {
-                    pass_plan p{n * inner + i, {}};
-                    for (uint32_t o = 0; o < outer; ++o)
-                        p.pairs.push_back(fw ? std::pair{o * C + i, n * K + o} : std::pair{i * C + o, n * C + o});
-                    passes.push_back(std::move(p));
-                }
-                drain_sets.emplace_back(std::move(outputs), std::move(passes));
-            }
-        } else if (op == ANT_OP_BW) {
-            std::vector<uint32_t> outputs;
+        for (uint32_t si = 0; si < plan.n_sets; ++si) {
+            const ant_drain_set& set = plan.sets[si];
+            std::vector<uint32_t> outputs(plan.outputs + set.first_output,
+                                          plan.outputs + set.first_output + set.n_outputs);
             std::vector<pass_plan> passes;
-            for (uint32_t o = 0; o < K * C; ++o)
-                outputs.push_back(o);
-            for (uint32_t n = 0; n < N; ++n)
-                for (uint32_t c = 0; c < C; ++c) {
-                    pass_plan p{n * C + c, {}};
-                    for (uint32_t k = 0; k < K; ++k)
-                        p.pairs.push_back({n * K + k, k * C + c});
-                    passes.push_back(std::move(p));
+            for (uint32_t p = set.first_pass; p < set.first_pass + set.n_passes; ++p) {
+                pass_plan pp{plan.passes[p].image_plane, {}};
+                for (uint32_t q = 0; q < plan.passes[p].n_pairs; ++q) {
+                    const ant_pair& pair = plan.pairs[plan.passes[p].first_pair + q];
+                    pp.pairs.push_back({pair.kernel_plane, pair.output_plane});
                 }
+                passes.push_back(std::move(pp));
+            }
             drain_sets.emplace_back(std::move(outputs), std::move(passes));
-        } else {
-            drain_sets.push_back({{0}, {pass_plan{0, {{0, 0}}}}});
         }
+        ant_plan_free(&plan);
         previous_pass_ = sc_core::SC_ZERO_TIME;
         for (const auto& [outputs, passes] : drain_sets)
             run_drain_set(job, outputs, passes);
