@@ -197,7 +197,7 @@ def check_trace(directory: str, data: bool = False) -> Optional[str]:
             layers[layer["name"]] = layer
         firsts = [name for name, layer in layers.items() if layer["first"]]
         _require(len(firsts) == 1, f"exactly one layer must be first, found {len(firsts)}")
-        seen = {}
+        seen, parts = {}, {}
         for job in manifest["jobs"]:
             _require(isinstance(job, dict), "a job entry is not an object")
             layer = layers.get(job.get("layer"))
@@ -207,16 +207,38 @@ def check_trace(directory: str, data: bool = False) -> Optional[str]:
             expected = _expected_jobs(layer)
             _require(phase in ("fw", "bd", "bw"), f"{what}: phase must be fw, bd or bw")
             _require(phase in expected, f"{what}: the first layer has no bd job")
-            _require((layer["name"], phase) not in seen, f"{what}: listed twice")
-            seen[(layer["name"], phase)] = job
             op, a_shape, b_shape, extra = expected[phase]
             _require(job.get("op") == op, f"{what}: op {job.get('op')!r}, expected {op!r}")
-            _require(job.get("a_shape") == a_shape, f"{what}: a_shape {job.get('a_shape')} does not match the layer (expected {a_shape})")
+            part = job.get("part")
+            if part is None:
+                _require((layer["name"], phase) not in seen and (layer["name"], phase) not in parts,
+                         f"{what}: listed twice")
+                seen[(layer["name"], phase)] = job
+                _require(job.get("a_shape") == a_shape, f"{what}: a_shape {job.get('a_shape')} does not match the layer (expected {a_shape})")
+            else:
+                # An SPMM job cut into row blocks of A: the parts' rows add up to A's.
+                _require(op == "spmm" and isinstance(part, list) and len(part) == 2 and all(map(_is_int, part))
+                         and 0 <= part[0] < part[1], f"{what}: part {part!r} is not [index, parts] of an spmm job")
+                _require((layer["name"], phase) not in seen, f"{what}: listed twice")
+                _require(isinstance(job.get("a_whole"), str), f"{what}: a part names no a_whole file")
+                entry = parts.setdefault((layer["name"], phase),
+                                         {"parts": part[1], "seen": set(), "rows": 0, "job": dict(job, a=job["a_whole"])})
+                _require(entry["parts"] == part[1] and part[0] not in entry["seen"], f"{what}: part {part} repeated or inconsistent")
+                entry["seen"].add(part[0])
+                shape = job.get("a_shape")
+                _require(isinstance(shape, list) and len(shape) == 2 and shape[1] == a_shape[1] and _is_int(shape[0])
+                         and shape[0] >= 1, f"{what}: a_shape {shape} is not a row block of {a_shape}")
+                entry["rows"] += shape[0]
             _require(job.get("b_shape") == b_shape, f"{what}: b_shape {job.get('b_shape')} does not match the layer (expected {b_shape})")
             for key, value in extra.items():
                 _require(job.get(key) == value, f"{what}: {key} {job.get(key)!r}, expected {value}")
             _check_file(directory, job, "a", what)
             _check_file(directory, job, "b", what)
+        for (name, phase), entry in parts.items():
+            rows = _expected_jobs(layers[name])[phase][1][0]
+            _require(len(entry["seen"]) == entry["parts"] and entry["rows"] == rows,
+                     f"layer {name}: {phase} parts cover {entry['rows']} of {rows} rows in {len(entry['seen'])} of {entry['parts']} parts")
+            seen[(name, phase)] = entry["job"]
         for name, layer in layers.items():
             for phase in _expected_jobs(layer):
                 _require((name, phase) in seen, f"layer {name}: {phase} job missing")

@@ -64,6 +64,26 @@ def layer_operands(record: LayerRecord) -> Dict[str, np.ndarray]:
     return arrays
 
 
+# An SPMM job's A operand streams through the 512 KiB kernel buffer as one plane; larger FC
+# weights are cut into row blocks (separate jobs) whose CSR fits this budget.
+SPMM_A_BUDGET_BYTES = 384 * 1024
+
+
+def row_blocks(matrix: np.ndarray, budget: int = SPMM_A_BUDGET_BYTES) -> List[tuple]:
+    """[r0, r1) row ranges of a 2-D matrix whose CSR (row pointers, u16 columns, f32 values)
+    stays within `budget` bytes; one block if the whole matrix fits."""
+    nnz = np.count_nonzero(matrix, axis=1)
+    blocks, start, size = [], 0, 4
+    for r, count in enumerate(nnz):
+        row = 4 + 6 * int(count) + 4
+        if r > start and size + row > budget:
+            blocks.append((start, r))
+            start, size = r, 4
+        size += row
+    blocks.append((start, matrix.shape[0]))
+    return blocks
+
+
 def layer_entry(record: LayerRecord, arrays: Dict[str, np.ndarray]) -> dict:
     entry = {"name": record.name, "type": record.kind, "first": record.first,
              "in_shape": list(arrays["a_fw"].shape), "out_shape": list(record.out_shape)}
@@ -97,6 +117,28 @@ def layer_jobs(record: LayerRecord, files: Dict[str, str], arrays: Dict[str, np.
     return jobs
 
 
+def split_spmm_jobs(jobs: List[dict], directory: str) -> List[dict]:
+    """Cuts SPMM jobs whose A operand would not fit the kernel buffer into row-block jobs
+    (`part` [i, parts], files `<a>.partI.npy`, `a_whole` the uncut file); the parts together
+    are the layer's job."""
+    out = []
+    for job in jobs:
+        if job["op"] != "spmm":
+            out.append(job)
+            continue
+        a = np.load(os.path.join(directory, job["a"]))
+        blocks = row_blocks(a)
+        if len(blocks) == 1:
+            out.append(job)
+            continue
+        for i, (r0, r1) in enumerate(blocks):
+            name = f"{job['a'][:-len('.npy')]}.part{i}.npy"
+            if not os.path.exists(os.path.join(directory, name)):
+                np.save(os.path.join(directory, name), np.ascontiguousarray(a[r0:r1]))
+            out.append(dict(job, a=name, a_shape=[r1 - r0, a.shape[1]], part=[i, len(blocks)], a_whole=job["a"]))
+    return out
+
+
 def write_trace(directory: str, spec: NetworkSpec, batch: int, density: float, seed: int,
                 records: List[LayerRecord],
                 progress: Optional[Callable[[int, int], None]] = None) -> dict:
@@ -113,7 +155,7 @@ def write_trace(directory: str, spec: NetworkSpec, batch: int, density: float, s
         if record.first:
             files["a_bw"] = files["a_fw"]
         layers.append(layer_entry(record, arrays))
-        jobs.extend(layer_jobs(record, files, arrays))
+        jobs.extend(split_spmm_jobs(layer_jobs(record, files, arrays), directory))
         if progress:
             progress(index + 1, len(records))
     manifest = {

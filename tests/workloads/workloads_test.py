@@ -90,6 +90,25 @@ def close(actual, expected, what, tolerance=1e-5):
 
 # -- cases ---------------------------------------------------------------------------------
 
+def case_spmm_row_blocks_cover_a_large_weight_within_the_kernel_buffer(work):
+    """A weight too large for the kernel buffer is cut into contiguous row blocks that cover
+    every row once, each within the budget; a small one stays whole."""
+    import numpy as np
+    from swat_trace import row_blocks, SPMM_A_BUDGET_BYTES
+    rng = np.random.default_rng(3)
+    big = rng.standard_normal((4096, 4096)).astype(np.float32)
+    big[rng.random(big.shape) > 0.1] = 0
+    blocks = row_blocks(big)
+    expect(len(blocks) > 1, "a 4096x4096 weight at 10 % stays one block")
+    expect(blocks[0][0] == 0 and blocks[-1][1] == 4096, f"blocks {blocks[0]}..{blocks[-1]} do not span the rows")
+    for (a0, a1), (b0, _) in zip(blocks, blocks[1:]):
+        expect(a1 == b0, "row blocks are not contiguous")
+    for r0, r1 in blocks:
+        size = 4 * (r1 - r0 + 1) + 6 * int(np.count_nonzero(big[r0:r1])) + 4
+        expect(size <= SPMM_A_BUDGET_BYTES + 16, f"block {r0}:{r1} needs {size} bytes")
+    expect(row_blocks(big[:10]) == [(0, 10)], "a small weight was cut")
+
+
 def case_topk_keeps_exactly_k_largest(work):
     """keep_topk keeps exactly K = round(d*n) entries, the K largest magnitudes, ties to the
     lower index, against a sorted-list reference; values unchanged, rest zero."""
