@@ -64,19 +64,25 @@ def layer_operands(record: LayerRecord) -> Dict[str, np.ndarray]:
     return arrays
 
 
-# An SPMM job's A operand streams through the 512 KiB kernel buffer as one plane; larger FC
-# weights are cut into row blocks (separate jobs) whose CSR fits this budget.
+# An SPMM job's A operand streams through the 512 KiB kernel buffer as one plane, and its
+# output (A's rows x B's columns) is one plane of the 640 KiB accumulator and output buffers
+# (the default configuration); larger FC jobs are cut into row blocks of A (separate jobs)
+# that fit both.
 SPMM_A_BUDGET_BYTES = 384 * 1024
+SPMM_OUTPUT_BUDGET_BYTES = 640 * 1024
 
 
-def row_blocks(matrix: np.ndarray, budget: int = SPMM_A_BUDGET_BYTES) -> List[tuple]:
+def row_blocks(matrix: np.ndarray, budget: int = SPMM_A_BUDGET_BYTES, out_cols: int = 1,
+               out_budget: int = SPMM_OUTPUT_BUDGET_BYTES) -> List[tuple]:
     """[r0, r1) row ranges of a 2-D matrix whose CSR (row pointers, u16 columns, f32 values)
-    stays within `budget` bytes; one block if the whole matrix fits."""
+    stays within `budget` bytes and whose output rows (out_cols wide, dense f32 or worst-case
+    CSR) stay within `out_budget`; one block if the whole matrix fits."""
     nnz = np.count_nonzero(matrix, axis=1)
+    max_rows = max(1, (out_budget - 4) // (6 * out_cols + 4))
     blocks, start, size = [], 0, 4
     for r, count in enumerate(nnz):
         row = 4 + 6 * int(count) + 4
-        if r > start and size + row > budget:
+        if r > start and (size + row > budget or r - start >= max_rows):
             blocks.append((start, r))
             start, size = r, 4
         size += row
@@ -127,7 +133,7 @@ def split_spmm_jobs(jobs: List[dict], directory: str) -> List[dict]:
             out.append(job)
             continue
         a = np.load(os.path.join(directory, job["a"]))
-        blocks = row_blocks(a)
+        blocks = row_blocks(a, out_cols=job["b_shape"][1])
         if len(blocks) == 1:
             out.append(job)
             continue

@@ -107,6 +107,9 @@ def case_spmm_row_blocks_cover_a_large_weight_within_the_kernel_buffer(work):
         size = 4 * (r1 - r0 + 1) + 6 * int(np.count_nonzero(big[r0:r1])) + 4
         expect(size <= SPMM_A_BUDGET_BYTES + 16, f"block {r0}:{r1} needs {size} bytes")
     expect(row_blocks(big[:10]) == [(0, 10)], "a small weight was cut")
+    # A weight-gradient job writes rows x 4096 outputs: the blocks also fit the accumulator.
+    for r0, r1 in row_blocks(big[:200], out_cols=4096):
+        expect(4 * (r1 - r0 + 1) + 6 * (r1 - r0) * 4096 <= 640 * 1024, f"output block {r0}:{r1} too large")
 
 
 def case_topk_keeps_exactly_k_largest(work):
