@@ -54,14 +54,18 @@ static void find_symbols(Elf *e, elf_image_info_t *info)
     }
 }
 
-static elf_load_status_t load_segments(Elf *e, const char *path, elf_write_fn write, void *ctx,
-                                       char *msg, size_t msglen)
+static elf_load_status_t load_segments(Elf *e, const GElf_Ehdr *eh, const char *path,
+                                       elf_write_fn write, void *ctx, char *msg, size_t msglen)
 {
-    size_t file_size = 0, nph = 0;
+    size_t file_size = 0, nph = 0, loaded = 0;
     const char *image = elf_rawfile(e, &file_size);
     if (!image || elf_getphdrnum(e, &nph) != 0)
         return fail(ELF_LOAD_CORRUPT, msg, msglen, "%s: corrupt ELF: %s", path,
                     elf_errmsg(-1));
+    /* libelf does not insist that the program header table lies inside the file. */
+    if (eh->e_phoff > file_size || (uint64_t)nph * eh->e_phentsize > file_size - eh->e_phoff)
+        return fail(ELF_LOAD_CORRUPT, msg, msglen,
+                    "%s: corrupt ELF: the program headers lie outside the file", path);
     for (size_t i = 0; i < nph; i++) {
         GElf_Phdr ph;
         if (!gelf_getphdr(e, (int)i, &ph))
@@ -86,7 +90,10 @@ static elf_load_status_t load_segments(Elf *e, const char *path, elf_write_fn wr
             return fail(ELF_LOAD_NO_FIT, msg, msglen,
                         "%s: segment %zu (0x%08x, %llu bytes) does not fit in memory", path, i,
                         addr, (unsigned long long)ph.p_memsz);
+        loaded++;
     }
+    if (loaded == 0) /* nothing to run: the entry point would fetch whatever memory holds */
+        return fail(ELF_LOAD_CORRUPT, msg, msglen, "%s: corrupt ELF: no loadable segment", path);
     return ELF_LOAD_OK;
 }
 
@@ -116,7 +123,7 @@ elf_load_status_t elf_load(const char *path, elf_write_fn write, void *ctx,
         st = fail(ELF_LOAD_WRONG_ARCH, msg, msglen, "%s: not an executable (e_type %d)", path,
                   eh.e_type);
     } else {
-        st = load_segments(e, path, write, ctx, msg, msglen);
+        st = load_segments(e, &eh, path, write, ctx, msg, msglen);
         if (st == ELF_LOAD_OK) {
             info->entry = (uint32_t)eh.e_entry;
             find_symbols(e, info);

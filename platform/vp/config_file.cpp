@@ -82,6 +82,14 @@ std::pair<std::string, nlohmann::json> parse_override(const std::string& key_val
     if (eq == std::string::npos || eq == 0)
         throw usage_error("--set '" + key_value + "' is not key=value");
     const std::string key = key_value.substr(0, eq), text = key_value.substr(eq + 1);
+    // Keys and string values end up in JSON (errors, statistics), which must be UTF-8.
+    try {
+        (void)nlohmann::json(key_value).dump();
+    } catch (const nlohmann::json::exception&) {
+        throw usage_error("--set: '" + nlohmann::json(key_value).dump(-1, ' ', false,
+                                                                    nlohmann::json::error_handler_t::replace) +
+                          "' is not valid UTF-8");
+    }
     if (nesting_depth(text) > max_config_depth)
         return {key, text};
     nlohmann::json value = nlohmann::json::parse(text, nullptr, false);

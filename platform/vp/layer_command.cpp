@@ -182,7 +182,7 @@ int layer_command(int argc, char** argv)
     try {
         std::vector<std::pair<std::string, std::string>> files = {{o.out, npy_bytes(out)}};
         if (!o.stats.empty())
-            files.emplace_back(o.stats, stats_document(s, job, sim, wall).dump(2) + "\n");
+            files.emplace_back(o.stats, stats_document(s, job, sim, wall).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
         write_files_atomically(files);
     } catch (const file_error& e) {
         throw usage_error(e.what());

@@ -387,7 +387,8 @@ int run_command(int argc, char** argv)
         for (const auto& [block, list] : accelerator.block_stats())
             for (const statistic& st : prefixed("accelerator." + block, list))
                 doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
-        files.emplace_back(o.stats, doc.dump(2) + "\n");
+        // A file name need not be UTF-8; JSON must be.
+        files.emplace_back(o.stats, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     }
     try {
         write_files_atomically(files);

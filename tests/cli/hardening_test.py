@@ -72,13 +72,13 @@ class Case:
 
     # -- running -----------------------------------------------------------
     def run(self, args, timeout=TIMEOUT_S):
-        cmd = [self.ant_vp] + [str(a) for a in args]
+        cmd = [self.ant_vp] + [a if isinstance(a, bytes) else str(a) for a in args]
         self.last_cmd = cmd
         t0 = time.monotonic()
         try:
             p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise Failure("hang: %s did not finish within %d s" % (" ".join(cmd), timeout))
+            raise Failure("hang: %r did not finish within %d s" % (cmd, timeout))
         self.last_seconds = time.monotonic() - t0
         return p.returncode, p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
 
@@ -101,8 +101,8 @@ class Case:
         if left != sorted(outputs_left):
             problems.append("output directory holds %s, expected %s" % (left, sorted(outputs_left)))
         if problems:
-            raise Failure("command: %s\nstderr: %r\nstdout: %r\n- %s" % (
-                " ".join(self.last_cmd), err[-2000:], out[-2000:], "\n- ".join(problems)))
+            raise Failure("command: %r\nstderr: %r\nstdout: %r\n- %s" % (
+                self.last_cmd, err[-2000:], out[-2000:], "\n- ".join(problems)))
         print("ok: exit %d in %.2f s, stderr: %s" % (rc, self.last_seconds, err.strip()[:300]))
         return out, err
 
@@ -167,6 +167,17 @@ def deeply_nested_set_value_is_refused(c):
              2, "pe_array.f")
 
 
+def set_value_that_is_not_utf8_exits_2(c):
+    # Found by fuzz_config: the error message for such a value threw a JSON encoding
+    # exception (exit 1); a file name that is not UTF-8 must not break the statistics either.
+    a, b = c.fw_inputs()
+    bad = b"dram.size_bytes=0x10\xb0000000"
+    c.expect([b"layer", "--op", "fw", "--a", a, "--b", b, "--out", c.out("o.npy"), "--set", bad], 2, "UTF-8")
+    c.expect([b"run", "--firmware", c.elf("hello"), "--set", bad], 2, "UTF-8")
+    c.expect(["run", "--firmware", c.elf("hello"), "--uart-file", c.out("u.txt").encode() + b"\xb0", "--stats",
+              c.out("s.json"), "--set", "uart.stdout=false"], 0, outputs_left=["s.json", "u.txt\udcb0"])
+
+
 def nested_config_still_applies(c):
     # The depth limit must not break ordinary nested files.
     path = c.raw("cfg.json", json.dumps({"sim": {"max_instructions": 1000}, "uart": {"stdout": False}}))
@@ -177,6 +188,18 @@ def directory_as_config_names_it(c):
     a, b = c.fw_inputs()
     c.expect(["layer", "--op", "fw", "--a", a, "--b", b, "--out", c.out("o.npy"), "--config", c.inp], 2, c.inp)
     c.expect(["run", "--firmware", c.elf("hello"), "--config", c.inp], 2, c.inp)
+
+
+# ---------------------------------------------------------------------------
+# ELF files
+
+def elf_whose_program_headers_lie_outside_the_file_exits_65(c):
+    # The first 64 bytes of an executable: a valid ELF header whose program headers are
+    # missing. It used to load nothing and run into memory of zeros (a trap loop, 73).
+    spin = open(os.path.join(c.fw, "..", "tests", "iss", "programs", "runner_spin.elf"), "rb").read()
+    for n in (64, 100):
+        path = c.raw("head%d.elf" % n, spin[:n])
+        c.expect(["run", "--firmware", path], 65, path, "corrupt")
 
 
 # ---------------------------------------------------------------------------
