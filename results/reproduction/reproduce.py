@@ -20,6 +20,7 @@ import argparse
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,7 @@ import report  # noqa: E402
 import runner  # noqa: E402
 import summary  # noqa: E402
 import traces  # noqa: E402
-from errors import InputError, JobError  # noqa: E402
+from errors import InputError, JobError, Terminated, raise_terminated  # noqa: E402
 
 MODES = ["scnn", "ant", "ideal", "dense"]
 # Memory settings, applied before the user's --set keys (which may override them).
@@ -211,15 +212,17 @@ def run(args):
 
 
 def main(argv=None):
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         args = parse_args(argv)
         run(resolve(args))
     except (InputError, JobError) as e:
         print("reproduce: error: %s" % e, file=sys.stderr)
         return e.exit_status
-    except KeyboardInterrupt:
-        print("\nreproduce: interrupted; no results written", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as e:
+        print("\nreproduce: %s; no results written" % ("terminated" if isinstance(e, Terminated) else "interrupted"),
+              file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
     return 0
 
 

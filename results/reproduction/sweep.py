@@ -21,6 +21,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,7 +30,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import paper  # noqa: E402
-from errors import InputError  # noqa: E402
+from errors import InputError, Terminated, raise_terminated  # noqa: E402
 
 DRIVER_PARAMETERS = ("batch", "density")
 COLUMNS = ["parameter", "value", "memory", "network", "speedup_vs_scnn", "energy_ratio_vs_scnn",
@@ -133,6 +134,7 @@ def plot(path, args, rows):
 
 
 def main(argv=None):
+    signal.signal(signal.SIGTERM, raise_terminated)
     try:
         args = parse_args(argv)
     except InputError as e:
@@ -145,7 +147,13 @@ def main(argv=None):
         for i, value in enumerate(args.values):
             print("sweep: point %d/%d: %s=%s" % (i + 1, len(args.values), args.key, value), file=sys.stderr)
             out = os.path.join(work, "%s=%s" % (args.key, value))
-            rc = subprocess.run(point_command(args, value, out), stdout=subprocess.DEVNULL).returncode
+            point = subprocess.Popen(point_command(args, value, out), stdout=subprocess.DEVNULL)
+            try:
+                rc = point.wait()
+            except BaseException:
+                point.terminate()  # reproduce.py kills its jobs and writes nothing
+                point.wait()
+                raise
             if rc != 0:
                 print("sweep: error: the run at %s=%s failed (exit %d); nothing written" % (args.key, value, rc),
                       file=sys.stderr)
@@ -169,9 +177,10 @@ def main(argv=None):
         os.replace(csv_tmp, os.path.join(args.out_dir, args.name + ".csv"))
         os.replace(png_tmp, os.path.join(args.out_dir, args.name + ".png"))
         print("sweep: wrote %s.csv and .png" % os.path.join(args.out_dir, args.name), file=sys.stderr)
-    except KeyboardInterrupt:
-        print("\nsweep: interrupted; nothing written", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, Terminated) as e:
+        print("\nsweep: %s; nothing written" % ("terminated" if isinstance(e, Terminated) else "interrupted"),
+              file=sys.stderr)
+        return 143 if isinstance(e, Terminated) else 130
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -15,6 +15,8 @@
   reproduce.py run with that --set, and the value changes the cycles.
 * job_failure_exits_1_naming_the_job: a job that fails inside ant-vp (exit 1) stops the run
   with exit 1 and a line naming the network, layer, phase, mode and memory; nothing written.
+* terminate_kills_jobs_and_writes_nothing: SIGTERM (like Ctrl-C) stops the run with exit 143,
+  kills the running ant-vp processes and writes nothing.
 * keep_going_reports_the_other_networks: with --keep-going the run finishes, exits 1, and the
   results mark the network with the failed job as failed while the others are reported.
 """
@@ -26,6 +28,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -266,11 +269,44 @@ def keep_going_reports_the_other_networks(c):
     check("failed" in out and "VGG-16" in out, "table does not show both networks:\n%s" % out)
 
 
+def terminate_kills_jobs_and_writes_nothing(c):
+    pids = os.path.join(c.work, "pids")
+    fake = os.path.join(c.work, "slow-ant-vp")
+    with open(fake, "w") as f:
+        f.write("#!/bin/sh\necho $$ >> %s\nexec sleep 120\n" % pids)
+    os.chmod(fake, 0o755)
+    cmd = [PYTHON, DRIVER, "--networks", "resnet18", "--trace-root", c.traces, "--out", c.out, "--ant-vp", fake,
+           "--jobs", "2", "--quiet"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not (os.path.exists(pids) and len(open(pids).read().split()) >= 2):
+        time.sleep(0.1)
+    check(os.path.exists(pids), "the driver started no job within 60 s")
+    proc.terminate()
+    try:
+        out, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise Failure("the driver did not stop within 30 s of SIGTERM")
+    check(proc.returncode == 143, "exit %d after SIGTERM, expected 143; stderr: %s" % (proc.returncode, err))
+    check("no results written" in err, "stderr does not say nothing was written: %r" % err)
+    check(not os.path.exists(c.out) or not os.listdir(c.out), "results were written: %s" % c.out)
+    time.sleep(0.5)
+    for pid in open(pids).read().split():
+        try:
+            os.kill(int(pid), 0)
+            alive = open("/proc/%s/stat" % pid).read().split()[2] != "Z"
+        except (ProcessLookupError, FileNotFoundError):
+            alive = False
+        check(not alive, "job process %s still runs after the driver stopped" % pid)
+
+
 CASES = {f.__name__: f for f in (
     sums_match_job_stats, sweep_rows_match_reproduction_runs, unknown_network_exits_2, density_zero_exits_2, density_above_one_exits_2,
     manifest_shape_mismatch_exits_2, tensor_shape_mismatch_exits_2, missing_trace_file_exits_2,
     missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
-    job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks)}
+    job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks,
+    terminate_kills_jobs_and_writes_nothing)}
 
 
 def main():
