@@ -1,9 +1,12 @@
 """One progress line on stderr: jobs done/total, elapsed time, ETA and the current network.
 
 On a terminal the line is rewritten in place (at most 4 times a second); otherwise (a log
-file, CI) a full line is printed every 10 seconds. The ETA weighs jobs by their estimated
-cost, since the jobs of one run differ in size by orders of magnitude.
+file, CI) a full line is printed every 10 seconds. The jobs of one run differ in cost by
+orders of magnitude, so the ETA predicts each remaining job from its estimated size times
+the seconds per unit of size measured so far on finished jobs of the same kind (mode and
+op), or of any kind until one of that kind has finished.
 """
+import collections
 import sys
 import threading
 import time
@@ -17,9 +20,13 @@ def _clock(seconds):
 
 
 class Progress:
-    def __init__(self, total_weight, total_jobs, quiet=False, stream=sys.stderr):
-        self.total_weight, self.total_jobs = float(total_weight), total_jobs
-        self.done_weight, self.done_jobs = 0.0, 0
+    def __init__(self, jobs, parallel, quiet=False, stream=sys.stderr):
+        """jobs: (kind, size) of every job; parallel: how many run at once."""
+        self.jobs, self.parallel = list(jobs), max(1, parallel)
+        self.total_jobs = len(self.jobs)
+        self.done = set()
+        self.seconds = collections.Counter()  # kind -> job seconds measured
+        self.size = collections.Counter()     # kind -> size of those jobs
         self.network = ""
         self.quiet, self.stream = quiet, stream
         self.tty = stream.isatty()
@@ -33,23 +40,32 @@ class Progress:
             self.network = network
             self._show(False)
 
-    def finished(self, weight):
+    def finished(self, index, seconds):
         with self.lock:
-            self.done_jobs += 1
-            self.done_weight += weight
-            self._show(self.done_jobs == self.total_jobs)
+            self.done.add(index)
+            kind, size = self.jobs[index]
+            self.seconds[kind] += seconds
+            self.size[kind] += size
+            self._show(len(self.done) == self.total_jobs)
+
+    def _eta(self):
+        total_size = sum(self.size.values())
+        if not total_size:
+            return None
+        overall = sum(self.seconds.values()) / total_size
+        left = sum(size * (self.seconds[kind] / self.size[kind] if self.size[kind] else overall)
+                   for i, (kind, size) in enumerate(self.jobs) if i not in self.done)
+        return left / self.parallel
 
     def line(self):
         elapsed = time.monotonic() - self.start
-        if self.done_weight > 0 and self.done_jobs < self.total_jobs:
-            eta = "ETA %s" % _clock(elapsed * (self.total_weight - self.done_weight) / self.done_weight)
-        elif self.done_jobs >= self.total_jobs:
+        if len(self.done) >= self.total_jobs:
             eta = "done"
         else:
-            eta = "ETA ?"
-        return "[%d/%d jobs %3.0f%%] %s elapsed, %s, %s" % (
-            self.done_jobs, self.total_jobs, 100.0 * self.done_weight / max(self.total_weight, 1.0),
-            _clock(elapsed), eta, self.network)
+            left = self._eta()
+            eta = "ETA ?" if left is None else "ETA %s" % _clock(left)
+        return "[%d/%d jobs] %s elapsed, %s, %s" % (len(self.done), self.total_jobs, _clock(elapsed), eta,
+                                                   self.network)
 
     def _show(self, force):
         if self.quiet:

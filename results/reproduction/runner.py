@@ -129,7 +129,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
     lock = threading.Lock()
     running = {}
     stop = threading.Event()
-    progress = Progress(sum(t.weight for t in tasks), len(tasks), quiet=quiet)
+    progress = Progress([((t.mode, t.job["op"]), t.weight) for t in tasks], jobs, quiet=quiet)
 
     def halt():
         """No new job starts; the running ones are killed (their results are not wanted)."""
@@ -149,7 +149,9 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
                                     stderr=subprocess.PIPE)
             running[index] = proc
         progress.started(task.network)
+        t0 = time.monotonic()
         err, cpu_seconds = _wait_measured(proc, timeout)
+        seconds = time.monotonic() - t0
         with lock:
             running.pop(index, None)
             killed = stop.is_set()
@@ -164,7 +166,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
                 failures.append((proc.returncode, msg, task))
             if proc.returncode == 2 or not keep_going:
                 halt()
-            progress.finished(task.weight)
+            progress.finished(index, seconds)
             return
         rec = {"network": task.network, "layer": task.job["layer"], "phase": task.job["phase"],
                "op": task.job["op"], "mode": task.mode, "memory": task.memory}
@@ -179,11 +181,11 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
                 failures.append((1, "%s: unreadable statistics %s: %s" % (task.label(), stats, e), task))
             if not keep_going:
                 halt()
-            progress.finished(task.weight)
+            progress.finished(index, seconds)
             return
         rec["cpu_seconds"] = cpu_seconds
         records[index] = rec
-        progress.finished(task.weight)
+        progress.finished(index, seconds)
 
     futures = []
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
