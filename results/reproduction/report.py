@@ -11,7 +11,7 @@ import tempfile
 
 import paper
 
-CSV_COLUMNS = ["network", "layer", "phase", "op", "mode", "memory", "cycles", "compute_cycles", "stall_cycles",
+CSV_COLUMNS = ["network", "layer", "phase", "part", "op", "mode", "memory", "cycles", "compute_cycles", "stall_cycles",
                "energy_pj", "energy_dram_pj", "products_issued", "products_valid", "products_rcp",
                "products_rcp_scnn", "rcp_avoided_vs_scnn", "dram_read_bytes", "dram_write_bytes", "wall_seconds", "cpu_seconds"]
 

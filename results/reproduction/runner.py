@@ -43,8 +43,9 @@ class Task:
         self.weight = job_weight(job)
 
     def label(self):
-        return "%s %s %s (op %s, mode %s, memory %s)" % (self.network, self.job["layer"], self.job["phase"],
-                                                         self.job["op"], self.mode, self.memory)
+        return "%s %s %s%s (op %s, mode %s, memory %s)" % (self.network, self.job["layer"], self.job["phase"],
+                                                           part_label(self.job, " part "), self.job["op"],
+                                                           self.mode, self.memory)
 
     def command(self, ant_vp, out, stats):
         j = self.job
@@ -60,6 +61,12 @@ class Task:
         for s in self.settings:
             cmd += ["--set", s]
         return cmd
+
+
+def part_label(job, prefix=""):
+    """'i/n' for a job that is row block i of n of a split SPMM (see docs/workloads.md), else ''."""
+    part = job.get("part")
+    return "%s%d/%d" % (prefix, part[0] + 1, part[1]) if part else ""
 
 
 def job_weight(job):
@@ -169,7 +176,7 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
             progress.finished(index, seconds)
             return
         rec = {"network": task.network, "layer": task.job["layer"], "phase": task.job["phase"],
-               "op": task.job["op"], "mode": task.mode, "memory": task.memory}
+               "part": part_label(task.job), "op": task.job["op"], "mode": task.mode, "memory": task.memory}
         try:
             with open(stats) as f:
                 doc = json.load(f)

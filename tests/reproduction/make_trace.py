@@ -2,7 +2,7 @@
 """A tiny synthetic SWAT trace in the exporter's format, for testing the reproduction driver.
 
 Four small layers — a dense first 3x3 conv (no BD job), a strided 3x3 conv, a 1x1 conv and
-an FC layer — with seeded random operands: weights and BW activations at the trace's
+an FC layer whose BW job is cut into two row blocks — with seeded random operands: weights and BW activations at the trace's
 density, FW activations about half non-zero (as ReLU leaves them), output gradients dense
 where the ReLU mask lets them through. The shapes follow the manifest format exactly, so a
 trace that passes here exercises every op the driver issues (fw, bd, bw, spmm).
@@ -71,8 +71,13 @@ def build(root, network, batch, density, seed):
                          "a": save(lname + ".w", w), "b": save(lname + ".a_fwT", sparse(rng, [c, batch], 0.5))})
             jobs.append({"layer": lname, "phase": "bd", "op": "spmm", "a_shape": [c, k], "b_shape": [k, batch],
                          "a": save(lname + ".wT", w.T.copy()), "b": save(lname + ".dOT", d_o.T.copy())})
-            jobs.append({"layer": lname, "phase": "bw", "op": "spmm", "a_shape": [k, batch], "b_shape": [batch, c],
-                         "a": save(lname + ".dOT", d_o.T.copy()), "b": save(lname + ".a_bw", a_bw)})
+            # BW cut into two row blocks of A, as the exporter cuts FC jobs too large for the buffers.
+            whole = save(lname + ".dOT", d_o.T.copy())
+            b_bw = save(lname + ".a_bw", a_bw)
+            for i, (r0, r1) in enumerate(((0, k // 2), (k // 2, k))):
+                jobs.append({"layer": lname, "phase": "bw", "op": "spmm", "a_shape": [r1 - r0, batch],
+                             "b_shape": [batch, c], "a": save("%s.dOT.part%d" % (lname, i), d_o.T[r0:r1].copy()),
+                             "b": b_bw, "part": [i, 2], "a_whole": whole})
         layer["density"] = {"w": wd, "a_fw": 0.5, "a_bw": density, "dO": 0.9}
         layers.append(layer)
 
