@@ -30,6 +30,11 @@ address_mapping::address_mapping(const dram_config& c)
     while (std::getline(ss, name, ':'))
         names.push_back(name);
 
+    bankgroups_ = c.bankgroups;
+    banks_per_group_ = c.banks / c.bankgroups;
+    for (const auto& n : names)
+        group_field_ = group_field_ || n == "bankgroup";
+
     unsigned shift = burst_shift_;
     // Walk from the least significant field (the last name) upwards.
     for (std::size_t i = names.size(); i-- > 0;) {
@@ -43,7 +48,10 @@ address_mapping::address_mapping(const dram_config& c)
             f.bits = log2_ceil(c.ranks);
         } else if (n == "bank") {
             f.what = kind::bank;
-            f.bits = log2_ceil(c.banks);
+            f.bits = log2_ceil(group_field_ ? banks_per_group_ : c.banks);
+        } else if (n == "bankgroup") {
+            f.what = kind::bankgroup;
+            f.bits = log2_ceil(c.bankgroups);
         } else if (n == "channel") {
             f.what = kind::channel;
             f.bits = log2_ceil(c.channels);
@@ -69,10 +77,15 @@ dram_coordinates address_mapping::decode(std::uint64_t offset) const
         case kind::row: d.row = v; break;
         case kind::rank: d.rank = static_cast<unsigned>(v); break;
         case kind::bank: d.bank = static_cast<unsigned>(v); break;
+        case kind::bankgroup: d.group = static_cast<unsigned>(v); break;
         case kind::channel: d.channel = static_cast<unsigned>(v); break;
         case kind::column: d.column = v; break;
         }
     }
+    if (group_field_)
+        d.bank += d.group * banks_per_group_;
+    else
+        d.group = d.bank % bankgroups_;
     return d;
 }
 

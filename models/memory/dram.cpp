@@ -91,6 +91,7 @@ void dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     const double arrival = to_ns(sc_core::sc_time_stamp() + delay);
     const double done = timing_.access(offset, length, is_write, arrival);
     const double latency = done - arrival;
+    // Backpressure travels in the returned delay: it includes any wait for a queue entry.
     delay += sc_core::sc_time(latency, sc_core::SC_NS);
 
     if (!any_ || arrival < first_arrival_ns_)
@@ -104,9 +105,32 @@ void dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
         ++reads_;
         read_bytes_ += length;
         read_latency_.add(latency);
+        controller_latency_sum_ns_ += done - timing_.last_admission_ns();
     }
+    if (cfg_.model == dram_model::simple)
+        check_simple_model_fit();
     trans.set_dmi_allowed(true);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+// The simple model is a first-order streaming model: say so once when the traffic is
+// mostly not streaming (its bandwidth would then be far too optimistic).
+void dram::check_simple_model_fit()
+{
+    const std::uint64_t n = timing_.requests();
+    if (warned_simple_ || n < 1024 || n % 1024 != 0)
+        return;
+    const double share = static_cast<double>(timing_.streaming_requests()) / static_cast<double>(n);
+    if (share >= 0.5)
+        return;
+    warned_simple_ = true;
+    const std::string msg =
+        std::string(name()) + ": dram.model=simple is a first-order streaming model, but only " +
+        std::to_string(static_cast<int>(share * 100 + 0.5)) +
+        " % of the requests so far continue a sequential stream; its bandwidth is optimistic "
+        "for this traffic (random or strided DRAM traffic can be several times slower), use "
+        "dram.model=detailed for bandwidth/latency numbers";
+    SC_REPORT_WARNING(msg_type, msg.c_str());
 }
 
 unsigned int dram::transport_dbg(tlm::tlm_generic_payload& trans)
@@ -161,6 +185,7 @@ void dram::reset_stats()
     first_arrival_ns_ = last_completion_ns_ = 0;
     any_ = false;
     read_latency_.clear();
+    controller_latency_sum_ns_ = 0;
     timing_.reset_counters();
 }
 
@@ -177,6 +202,7 @@ statistics dram::stats() const
                    timing_.refreshes_until(first_arrival_ns_)
              : 0;
     auto d = [](std::uint64_t v) { return static_cast<double>(v); };
+    const bool simple = cfg_.model == dram_model::simple;
     return {
         {"read_bytes", d(read_bytes_), "bytes", "bytes read by b_transport"},
         {"write_bytes", d(write_bytes_), "bytes", "bytes written by b_transport"},
@@ -187,7 +213,10 @@ statistics dram::stats() const
         {"active_time", span, "ns", "first request arrival to last data completion"},
         {"bandwidth_achieved", achieved, "GB/s",
          "bytes moved / active_time (1 GB/s = 1e9 bytes/s)"},
-        {"bandwidth_peak", peak, "GB/s", "peak data-bus bandwidth of all channels"},
+        {"bandwidth_peak", peak, "GB/s",
+         simple ? "bandwidth of the simple model (first-order streaming model: no banks, rows "
+                  "or refresh; optimistic for non-streaming traffic, see streaming_share)"
+                : "peak data-bus bandwidth of all channels"},
         {"bandwidth_utilisation", peak > 0 ? achieved / peak : 0.0, "1",
          "bandwidth_achieved / bandwidth_peak"},
         {"read_latency_avg", read_latency_.mean(), "ns",
@@ -196,6 +225,24 @@ statistics dram::stats() const
         {"read_latency_p95", read_latency_.percentile(0.95), "ns", "95th percentile read latency"},
         {"read_latency_p99", read_latency_.percentile(0.99), "ns", "99th percentile read latency"},
         {"read_latency_max", read_latency_.max(), "ns", "largest read latency"},
+        {"read_latency_controller_avg",
+         reads_ > 0 ? controller_latency_sum_ns_ / d(reads_) : 0.0, "ns",
+         "mean read latency from acceptance by the controller (excludes queue-full waits)"},
+        {"admission_stalls", d(timing_.admission_stalls()), "bursts",
+         "bursts that waited for a free controller queue or write-buffer entry"},
+        {"admission_wait", timing_.admission_wait_ns(), "ns",
+         "total time bursts waited for a free entry (backpressure)"},
+        {"write_drains", d(timing_.write_drains()), "batches",
+         "write-buffer drains (each pays one read/write turnaround)"},
+        {"forwarded_reads", d(timing_.forwarded_reads()), "bursts",
+         "reads served from the write buffer"},
+        {"streaming_share",
+         simple && timing_.requests() > 0
+             ? d(timing_.streaming_requests()) / d(timing_.requests())
+             : 0.0,
+         "1",
+         "simple model: share of requests continuing a recent sequential stream (the simple "
+         "model is meant for streaming traffic; it warns once when this is below 0.5)"},
         {"row_hits", d(h), "bursts", "bursts that found their row open"},
         {"row_misses", d(m), "bursts", "bursts that found their bank closed (ACT needed)"},
         {"row_conflicts", d(c), "bursts", "bursts that found another row open (PRE + ACT)"},

@@ -3,8 +3,9 @@
 // One plain simple_target_socket (mem_target), so DRAMSys or another TLM DRAM model can
 // replace it. b_transport never waits: it computes the transaction's arrival time
 // (sc_time_stamp() + delay), asks the timing model (dram_timing) when the data is done
-// against its busy-until bookkeeping, and adds the difference to delay. Back-to-back
-// requests of a temporally decoupled initiator therefore see queueing and bandwidth limits.
+// against what its controller has booked, and adds the difference to delay. Back-to-back
+// requests of a temporally decoupled initiator therefore see queueing and bandwidth limits;
+// a full controller queue shows as a longer returned delay (backpressure, docs/dram.md).
 // Data lives in a sparse_storage; transport_dbg loads/reads it without timing; DMI is
 // granted per 64 KiB page. See docs/dram.md.
 #pragma once
@@ -48,11 +49,13 @@ private:
 
     bool in_range(std::uint64_t address, std::uint64_t length) const;
     void address_error(tlm::tlm_generic_payload& trans);
+    void check_simple_model_fit();
 
     dram_config cfg_;
     dram_timing timing_;
     sparse_storage storage_;
     latency_histogram read_latency_;
+    double controller_latency_sum_ns_ = 0;  // reads, admission to data (no queue wait)
 
     std::uint64_t read_bytes_ = 0, write_bytes_ = 0;
     std::uint64_t reads_ = 0, writes_ = 0;
@@ -60,6 +63,7 @@ private:
     double first_arrival_ns_ = 0, last_completion_ns_ = 0;
     bool any_ = false;
     bool warned_ = false;
+    bool warned_simple_ = false;
 };
 
 }  // namespace ant

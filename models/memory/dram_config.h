@@ -15,6 +15,8 @@ namespace ant {
 
 enum class dram_model { detailed, simple };
 enum class dram_page_policy { open, closed };
+enum class dram_scheduler { frfcfs, fcfs };
+enum class dram_refresh_mode { all_bank, per_bank };
 
 // JEDEC timings, all in clock cycles of tCK (nCK) except tCK itself, as in DRAMSys memspecs.
 struct dram_timing_config {
@@ -25,13 +27,23 @@ struct dram_timing_config {
     unsigned tRP = 22;              // PRE -> ACT
     unsigned tRAS = 52;             // ACT -> PRE (minimum row open time)
     unsigned tWR = 24;              // end of write data -> PRE (write recovery)
-    unsigned tRRD = 4;              // ACT -> ACT, different banks of one rank
+    unsigned tRRD_S = 4;            // ACT -> ACT, banks of different bank groups of a rank
+    unsigned tRRD_L = 8;            // ACT -> ACT, banks of the same bank group
     unsigned tFAW = 34;             // window holding at most four ACTs per rank
-    unsigned tRFC = 560;            // refresh cycle time: rank unavailable
-    unsigned tREFI = 12480;         // refresh interval
+    unsigned tCCD_S = 4;            // RD->RD / WR->WR, different bank groups
+    unsigned tCCD_L = 8;            // RD->RD / WR->WR, same bank group
+    unsigned tWTR_S = 4;            // end of write data -> RD, different bank groups
+    unsigned tWTR_L = 12;           // end of write data -> RD, same bank group
+    unsigned tRTW = 12;             // RD -> WR command, same rank (bus turnaround)
+    unsigned tRTP = 12;             // RD -> PRE
+    unsigned tRTRS = 1;             // extra data-bus gap when the rank changes
+    unsigned tRFC = 560;            // all-bank refresh cycle time: rank unavailable
+    unsigned tRFCpb = 560;          // per-bank refresh cycle time: one bank unavailable
+    unsigned tREFI = 12480;         // refresh interval (of every bank)
     unsigned burst_length = 8;      // beats per burst (BL)
     unsigned data_rate = 2;         // beats per clock (2 = DDR)
     bool refresh = true;            // model refresh at all
+    dram_refresh_mode refresh_mode = dram_refresh_mode::all_bank;
 };
 
 struct dram_config {
@@ -43,12 +55,20 @@ struct dram_config {
     // Detailed model organisation.
     unsigned channels = 1;                   // independent channels, each with its data bus
     unsigned ranks = 1;                      // ranks per channel (share the data bus)
-    unsigned banks = 16;                     // banks per rank
+    unsigned banks = 16;                     // banks per rank (all bank groups)
+    unsigned bankgroups = 4;                 // bank groups per rank; divides banks
     unsigned bus_width_bits = 64;            // data bus width of one channel
     unsigned row_bytes = 8192;               // row (page) size seen by one channel
     dram_page_policy page_policy = dram_page_policy::open;
-    std::string address_mapping = "row:rank:bank:channel:column";  // MSB -> LSB
+    std::string address_mapping = "row:rank:bank:column:bankgroup:channel";  // MSB -> LSB
     dram_timing_config timing;
+
+    // Controller (per channel), see docs/dram.md "Controller".
+    dram_scheduler scheduler = dram_scheduler::frfcfs;
+    unsigned queue_depth = 32;               // read bursts held until their data is done
+    unsigned write_buffer = 32;              // posted write bursts; 0 = writes not posted
+    unsigned write_high_watermark = 32;      // buffered writes that start a drain
+    unsigned write_low_watermark = 0;        // a drain stops at this many
 
     // Simple model (model = simple). 0 = derived from the detailed parameters above
     // (unloaded row-miss latency and peak bandwidth), so switching a detailed preset to
@@ -76,7 +96,8 @@ void set_dram_key(dram_config& c, const std::string& key, const nlohmann::json& 
 // Every key set_dram_key accepts, in documentation order.
 std::vector<std::string> dram_config_keys();
 
-// Cross-field checks (powers of two, mapping fields, simple-only keys in detailed mode).
+// Cross-field checks (powers of two, mapping fields, simple-only keys in detailed mode,
+// JEDEC relations such as tRAS >= tRCD, watermarks).
 // Throws config_error naming the key. The dram module calls it on construction.
 void validate(const dram_config& c);
 
@@ -86,5 +107,7 @@ nlohmann::json to_json(const dram_config& c);
 
 const char* to_string(dram_model m);
 const char* to_string(dram_page_policy p);
+const char* to_string(dram_scheduler s);
+const char* to_string(dram_refresh_mode m);
 
 }  // namespace ant

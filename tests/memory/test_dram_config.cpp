@@ -165,4 +165,57 @@ BOOST_AUTO_TEST_CASE(validate_names_the_inconsistent_key)
     BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.timing.tRFC"}));
 }
 
+BOOST_AUTO_TEST_CASE(signed_json_integers_are_accepted_when_not_negative)
+{
+    // nlohmann::json(int) is a signed integer: 2 must be taken, -2 refused.
+    dram_config c;
+    ant::set_dram_key(c, "ranks", nlohmann::json(int{2}));
+    BOOST_TEST(c.ranks == 2u);
+    ant::set_dram_key(c, "size_bytes", nlohmann::json(std::int64_t{1} << 31));
+    BOOST_TEST(c.size_bytes == (1ull << 31));
+    BOOST_TEST(throws_naming([&] { ant::set_dram_key(c, "ranks", nlohmann::json(int{-2})); },
+                             {"dram.ranks", "non-negative"}));
+}
+
+BOOST_AUTO_TEST_CASE(controller_and_bank_group_errors_name_the_key)
+{
+    dram_config c;
+    BOOST_TEST(throws_naming([&] { ant::set_dram_key(c, "queue_depth", 0); },
+                             {"dram.queue_depth", "greater than zero"}));
+    BOOST_TEST(throws_naming([&] { ant::set_dram_key(c, "scheduler", "random"); },
+                             {"dram.scheduler", "frfcfs"}));
+    BOOST_TEST(throws_naming([&] { ant::set_dram_key(c, "timing.refresh_mode", "some"); },
+                             {"dram.timing.refresh_mode", "per_bank"}));
+    c.bankgroups = 3;
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.bankgroups", "dividing"}));
+    c = dram_config{};
+    c.bankgroups = 32;  // more groups than banks
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.bankgroups"}));
+    c = dram_config{};
+    c.timing.tRAS = c.timing.tRCD - 1;
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.timing.tRAS", "tRCD"}));
+    c = dram_config{};
+    c.timing.tRRD_L = c.timing.tRRD_S - 1;
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.timing.tRRD_L"}));
+    c = dram_config{};
+    c.timing.tCCD_S = 2;  // shorter than a BL8 burst (4 nCK)
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.timing.tCCD_S"}));
+    c = dram_config{};
+    c.timing.tRTW = 2;  // write data would overlap the read data
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.timing.tRTW"}));
+    c = dram_config{};
+    c.write_low_watermark = c.write_high_watermark;
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.write_low_watermark"}));
+    c = dram_config{};
+    c.write_high_watermark = c.write_buffer + 1;
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.write_high_watermark"}));
+    c = dram_config{};
+    c.address_mapping = "row:rank:bank:bankgroup:column:bankgroup:channel";
+    BOOST_TEST(throws_naming([&] { ant::validate(c); }, {"dram.address_mapping"}));
+    // Writes not posted: the watermarks do not matter.
+    c = dram_config{};
+    c.write_buffer = 0;
+    BOOST_CHECK_NO_THROW(ant::validate(c));
+}
+
 BOOST_AUTO_TEST_SUITE_END()

@@ -262,6 +262,10 @@ def case_bad_config(runner, work):
         (["dram.preset=ddr4-3200", "dram.timing.tRFC=20000"], "dram.timing.tRFC"),
         (["dram.preset=ddr4-3200", "dram.channels=3"], "dram.channels"),
         (["dram.preset=lpddr4-4266", "dram.address_mapping=row:bank:column"], "dram.address_mapping"),
+        (["dram.preset=ddr4-3200", "dram.queue_depth=0"], "dram.queue_depth"),
+        (["dram.preset=ddr4-3200", "dram.bankgroups=3"], "dram.bankgroups"),
+        (["dram.preset=ddr4-3200", "dram.timing.tRAS=10"], "dram.timing.tRAS"),
+        (["dram.preset=ddr4-3200", "dram.write_low_watermark=40"], "dram.write_low_watermark"),
     ]
     for sets, key in cases:
         rc, err, _, _, out = runner.run(layer.args("fw"), sets, expect=2)
