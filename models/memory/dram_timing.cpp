@@ -14,6 +14,7 @@ namespace {
 // leaving room for initiators that run up to a quantum apart.
 constexpr double keep_ns = 10'000.0;
 constexpr double eps = 1e-9;
+constexpr std::uint64_t no_stream = ~std::uint64_t{0};
 
 }  // namespace
 
@@ -60,6 +61,7 @@ dram_timing::dram_timing(const dram_config& config) : cfg_(config), mapping_(con
     channels_.resize(cfg_.channels);
     simple_latency_ns_ = dram_simple_latency_ns(cfg_);
     simple_bytes_per_ns_ = dram_peak_bandwidth_gbps(cfg_);
+    stream_ends_.fill(no_stream);
 }
 
 void dram_timing::reset_counters()
@@ -67,6 +69,8 @@ void dram_timing::reset_counters()
     bursts_ = hits_ = misses_ = conflicts_ = 0;
     drains_ = forwarded_ = stalls_ = requests_ = streaming_ = 0;
     stall_ns_ = 0;
+    stream_ends_.fill(no_stream);  // streaming share since the reset
+    stream_next_ = 0;
 }
 
 // ---- refresh ------------------------------------------------------------------------

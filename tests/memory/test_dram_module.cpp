@@ -250,6 +250,25 @@ BOOST_AUTO_TEST_CASE(simple_model_latency_is_fixed_plus_bytes_over_bandwidth)
                 cycles(s, s.timing.tRCD + s.timing.CL) + burst(s) + sc_time(64 / 25.6, SC_NS));
 }
 
+BOOST_AUTO_TEST_CASE(simple_model_warns_once_on_non_streaming_traffic)
+{
+    auto c = ddr4();
+    ant::set_dram_key(c, "model", "simple");
+    bench seq(c);
+    for (unsigned i = 0; i < 4096; ++i)  // two interleaved sequential streams
+        seq.read(c.base + (i % 2 ? 0x100000 : 0) + 64 * (i / 2));
+    BOOST_TEST(seq.stat("streaming_share") > 0.99);
+    BOOST_TEST(sc_core::sc_report_handler::get_count("ant/dram") == 0);
+    bench rnd(c);
+    std::uint64_t x = 12345;
+    for (unsigned i = 0; i < 4096; ++i) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        rnd.read(c.base + ((x >> 20) % (c.size_bytes / 64)) * 64);
+    }
+    BOOST_TEST(rnd.stat("streaming_share") < 0.01);
+    BOOST_TEST(sc_core::sc_report_handler::get_count("ant/dram") == 1);  // once, not per request
+}
+
 BOOST_AUTO_TEST_CASE(data_written_reads_back_across_page_boundaries)
 {
     const auto c = ddr4();
