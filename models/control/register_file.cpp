@@ -21,6 +21,14 @@ bool counter_register(uint32_t offset, uint32_t& index, bool& hi)
     hi = ((offset - ANT_REG_CYCLES_LO) & 4u) != 0;
     return index < counter_count;
 }
+
+std::string hex(uint64_t v)
+{
+    std::ostringstream s;
+    s << "0x" << std::hex << v;
+    return s.str();
+}
+
 }  // namespace
 
 register_file::register_file(sc_core::sc_module_name name, ant_accelerator& accelerator,
@@ -112,7 +120,17 @@ tlm::tlm_response_status register_file::read_register(uint32_t offset, uint32_t&
     case ANT_REG_IRQ_STATUS: value = irq_status_; break;
     case ANT_REG_JOBS_DONE: value = jobs_done_; break;
     case ANT_REG_ERROR_DESC: value = error_desc_; break;
-    default: return tlm::TLM_ADDRESS_ERROR_RESPONSE;
+    default:
+        if (offset >= ANT_REG_ERROR_TEXT && offset < ANT_REG_ERROR_TEXT + ANT_ERROR_TEXT_BYTES) {
+            value = 0;
+            for (uint32_t i = 0; i < 4; ++i) {
+                const size_t at = offset - ANT_REG_ERROR_TEXT + i;
+                if (at < error_text_.size())
+                    value |= uint32_t(static_cast<unsigned char>(error_text_[at])) << (8 * i);
+            }
+            break;
+        }
+        return tlm::TLM_ADDRESS_ERROR_RESPONSE;
     }
     return tlm::TLM_OK_RESPONSE;
 }
@@ -157,6 +175,8 @@ void register_file::ring_doorbell()
         doorbell_result_ = ANT_ERR_QUEUE_FULL;
         status_ = ANT_STATUS_DONE | ANT_STATUS_ERROR | (uint32_t(ANT_ERR_QUEUE_FULL) << ANT_STATUS_ERROR_SHIFT);
         error_desc_ = desc_addr_;
+        error_text_ = "the doorbell rang with " + std::to_string(ANT_ACCEL_QUEUE_CAPACITY) +
+                      " jobs already queued; the descriptor was not queued";
         irq_status_ |= ANT_IRQ_ERROR;
         update_irq();
         return;
@@ -174,6 +194,7 @@ void register_file::reset()
     irq_status_ = 0;
     jobs_done_ = 0;
     error_desc_ = 0;
+    error_text_.clear();
     doorbell_result_ = ANT_ERR_NONE;
     for (uint32_t i = 0; i < counter_count; ++i)
         counters_[i] = latched_hi_[i] = 0;
@@ -216,7 +237,7 @@ bool register_file::dram_access(tlm::tlm_command cmd, uint64_t address, void* da
     return trans.is_response_ok();
 }
 
-void register_file::finish(uint64_t desc_address, ant_error code, const layer_job* job)
+void register_file::finish(uint64_t desc_address, ant_error code, const layer_job* job, const std::string& reason)
 {
     if (job) {
         counters_[0] = job->cycles;
@@ -248,12 +269,18 @@ void register_file::finish(uint64_t desc_address, ant_error code, const layer_jo
         ++jobs_failed_;
         status_ |= ANT_STATUS_ERROR | (uint32_t(code) << ANT_STATUS_ERROR_SHIFT);
         error_desc_ = uint32_t(desc_address);
+        error_text_ = job && !job->error.empty() ? job->error : reason;
+        if (error_text_.empty())
+            error_text_ = code == ANT_ERR_BUS ? "writing the descriptor's status word failed" : "the job failed";
+        // Keep the last byte for the NUL the firmware looks for.
+        if (error_text_.size() >= ANT_ERROR_TEXT_BYTES)
+            error_text_.resize(ANT_ERROR_TEXT_BYTES - 1);
         irq_status_ |= ANT_IRQ_ERROR;
         std::ostringstream m;
-        m << "job at 0x" << std::hex << desc_address << std::dec << " failed with error " << int(code);
-        if (job && !job->error.empty())
-            m << ": " << job->error;
-        SC_REPORT_INFO_VERB(msg_type, m.str().c_str(), sc_core::SC_HIGH);  // the firmware reports it
+        m << "job at 0x" << std::hex << desc_address << std::dec << " failed with error " << int(code) << ": "
+          << error_text_;
+        // The firmware sees the code and the sentence; the log shows it at --log-level info.
+        SC_REPORT_INFO_VERB(msg_type, m.str().c_str(), sc_core::SC_MEDIUM);
     }
     update_irq();
 }
@@ -273,29 +300,35 @@ void register_file::run()
         const uint64_t end = uint64_t(address) + sizeof(ant_job_desc);
         if (address < config_.dram_base || end > config_.dram_base + config_.dram_size) {
             ++rejected_by_checks_;
-            finish(address, ANT_ERR_ADDRESS, nullptr);
+            finish(address, ANT_ERR_ADDRESS, nullptr, "the descriptor (" + std::to_string(sizeof(ant_job_desc)) +
+                                                          " bytes at " + hex(address) + ") lies outside DRAM");
             continue;
         }
         if (address & 3u) {
             ++rejected_by_checks_;
-            finish(address, ANT_ERR_MISALIGNED, nullptr);
+            finish(address, ANT_ERR_MISALIGNED, nullptr, "the descriptor address is not 4-byte aligned");
             continue;
         }
         ant_job_desc desc;
         if (!dram_access(tlm::TLM_READ_COMMAND, address, &desc, sizeof desc)) {
             ++rejected_by_checks_;
-            finish(address, ANT_ERR_BUS, nullptr);
+            finish(address, ANT_ERR_BUS, nullptr, "reading the descriptor at " + hex(address) + " failed");
             continue;
         }
         desc_bytes_ += sizeof desc;
         if (desc.op > ANT_OP_CODE_SPMM) {
             ++rejected_by_checks_;
-            finish(address, ANT_ERR_BAD_OP, nullptr);
+            finish(address, ANT_ERR_BAD_OP, nullptr,
+                   "the op field holds " + std::to_string(desc.op) + "; known operations are 0 (FW) to 3 (SPMM)");
             continue;
         }
         if (desc.mode > ANT_MODE_CODE_IDEAL || desc.mapping > ANT_MAPPING_CODE_CHANNEL) {
             ++rejected_by_checks_;
-            finish(address, ANT_ERR_BAD_MODE, nullptr);
+            finish(address, ANT_ERR_BAD_MODE, nullptr,
+                   desc.mode > ANT_MODE_CODE_IDEAL
+                       ? "the mode field holds " + std::to_string(desc.mode) + "; known modes are 0 (dense) to 3 (ideal)"
+                       : "the mapping field holds " + std::to_string(desc.mapping) +
+                             "; known mappings are 0 (planar) and 1 (channel)");
             continue;
         }
 

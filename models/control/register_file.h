@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <string>
 
 #include <systemc>
 #include <tlm>
@@ -65,7 +66,8 @@ private:
     void reset();
     void update_irq();
     void drive_irq();
-    void finish(uint64_t desc_address, ant_error code, const layer_job* job);
+    // reason: the sentence for ERROR_TEXT when the job itself has none (checks made here).
+    void finish(uint64_t desc_address, ant_error code, const layer_job* job, const std::string& reason = {});
     void run();
     bool dram_access(tlm::tlm_command cmd, uint64_t address, void* data, unsigned size);
 
@@ -78,6 +80,7 @@ private:
     // Registers.
     uint32_t ctrl_ = 0, status_ = 0, desc_addr_ = 0, irq_enable_ = 0, irq_status_ = 0;
     uint32_t jobs_done_ = 0, error_desc_ = 0, doorbell_result_ = ANT_ERR_NONE;
+    std::string error_text_;  // ERROR_TEXT: why the last job failed
     uint64_t counters_[6] = {};  // cycles, vector pairs, valid, RCP, DRAM read, DRAM write
     uint32_t latched_hi_[6] = {};
     std::deque<uint32_t> queue_;

@@ -10,6 +10,7 @@
 #include "atomic_file.h"
 #include "job_summary.h"
 #include "npy.h"
+#include "log_level.h"
 #include "options.h"
 #include "simulation.h"
 
@@ -134,6 +135,7 @@ int layer_command(int argc, char** argv)
         ("stats", po::value(&o.stats), "write statistics JSON here")
         ("config", po::value(&o.config), "configuration JSON file")
         ("set", po::value(&o.overrides)->composing(), "key=value configuration override (repeatable)");
+    add_log_level_option(desc);
     po::variables_map vm;
     if (!parse_command_line(desc, argc, argv, "layer", vm))
         return exit_ok;  // --help

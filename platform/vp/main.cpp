@@ -11,6 +11,7 @@
 
 #include "common/config_error.h"
 #include "layer_command.h"
+#include "log_level.h"
 #include "options.h"
 #include "resnet18_comparison.h"
 #include "run_command.h"
@@ -32,6 +33,7 @@ int sc_main(int argc, char** argv)
     // Quiet the kernel's banner and the deprecation chatter; our output is the product.
     sc_core::sc_report_handler::set_actions("/IEEE_Std_1666/deprecated", sc_core::SC_DO_NOTHING);
     sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_DISPLAY | sc_core::SC_THROW);
+    ant::set_log_level(ant::log_level::warning);  // a command's --log-level may change it
     const std::string command = argc > 1 ? argv[1] : "resnet18";
     try {
         if (command == "run")

@@ -19,6 +19,7 @@
 #include "config_file.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
+#include "log_level.h"
 #include "npy.h"
 #include "options.h"
 #include "tensor_manifest.h"
@@ -278,6 +279,7 @@ int run_command(int argc, char** argv)
         ("gdb", po::value(&o.gdb_port),
          "serve GDB on 127.0.0.1:PORT (0: any free port, printed); GDB may connect at any time")
         ("gdb-wait", po::bool_switch(&o.gdb_wait), "with --gdb: wait for GDB, halted before the first instruction");
+    add_log_level_option(desc);
     po::variables_map vm;
     if (!parse_command_line(desc, argc, argv, "run", vm))
         return exit_ok;  // --help

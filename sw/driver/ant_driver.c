@@ -141,6 +141,32 @@ void ant_set_enabled(int enabled) { mmio_write32(REG(ANT_REG_CTRL), enabled ? AN
 
 uint32_t ant_queue_depth(void) { return mmio_read32(REG(ANT_REG_QUEUE_DEPTH)); }
 
+ant_status ant_error_text(char *text, size_t size)
+{
+    if (!text || size == 0)
+        return fail(ANT_DRV_INVALID);
+    text[0] = 0;
+    if (!ready)
+        return fail(ANT_DRV_NOT_READY);
+    /* A 1.0 accelerator has no ERROR_TEXT: its window would fault. */
+    if ((mmio_read32(REG(ANT_REG_VERSION)) & 0xFFFFu) < 1u)
+        return ANT_OK;
+    size_t n = 0;
+    for (uint32_t offset = 0; offset < ANT_ERROR_TEXT_BYTES && n + 1 < size; offset += 4) {
+        const uint32_t word = mmio_read32(REG(ANT_REG_ERROR_TEXT + offset));
+        for (unsigned i = 0; i < 4 && n + 1 < size; i++) {
+            const char c = (char)(word >> (8 * i));
+            if (!c) {
+                text[n] = 0;
+                return ANT_OK;
+            }
+            text[n++] = c;
+        }
+    }
+    text[n] = 0;
+    return ANT_OK;
+}
+
 ant_status ant_last_error(void) { return last_error; }
 
 uint32_t ant_interrupt_count(void) { return interrupts; }

@@ -81,6 +81,12 @@ uint32_t ant_queue_depth(void);
 /* The last non-OK status any driver function returned (ANT_OK if none since ant_init). */
 ant_status ant_last_error(void);
 
+/* Copies the accelerator's sentence for the last failed job or refused doorbell (the
+ * ERROR_TEXT registers, e.g. "the activation values address is not 4-byte aligned") into
+ * text, NUL-terminated and cut to size; "" when nothing failed since ant_init. Returns
+ * ANT_DRV_INVALID for a NULL text or size 0, ANT_DRV_NOT_READY before ant_init. */
+ANT_MUST_CHECK ant_status ant_error_text(char *text, size_t size);
+
 /* "ok", "bad op", ..., "queue full", "timeout": a short name for any ant_status value. */
 const char *ant_error_name(int code);
 

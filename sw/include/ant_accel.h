@@ -15,7 +15,7 @@ extern "C" {
 
 #define ANT_ACCEL_BASE 0x40000000u
 #define ANT_ACCEL_ID_VALUE 0x414e5431u /* "ANT1" */
-#define ANT_ACCEL_VERSION_VALUE 0x00010000u /* 1.0 */
+#define ANT_ACCEL_VERSION_VALUE 0x00010001u /* 1.1: 1.0 plus the ERROR_TEXT window */
 #define ANT_ACCEL_QUEUE_CAPACITY 8u
 
 /* ---- Registers (byte offsets from ANT_ACCEL_BASE; all 32-bit) ---------------------- */
@@ -44,6 +44,14 @@ extern "C" {
 #define ANT_REG_DRAM_READ_HI 0x064
 #define ANT_REG_DRAM_WRITE_LO 0x068  /* bytes it wrote */
 #define ANT_REG_DRAM_WRITE_HI 0x06C
+/* RO since 1.1: why the last job failed (or the last doorbell was refused), as one English
+ * sentence naming the field, e.g. "the activation values address is not 4-byte aligned" or
+ * "the output has 1 entries of capacity; more non-zeros were produced". ASCII, NUL-padded,
+ * ANT_ERROR_TEXT_BYTES bytes read as 32-bit words (byte 0 in bits 7:0 of the first word);
+ * empty after a reset and until a job fails. The text is for people (logs, debugging);
+ * programs decide on the error code. */
+#define ANT_REG_ERROR_TEXT 0x100
+#define ANT_ERROR_TEXT_BYTES 256u
 
 #define ANT_CTRL_ENABLE 0x1u     /* jobs run only while set */
 #define ANT_CTRL_RESET 0x2u      /* write 1: drop queued jobs, clear status and counters */

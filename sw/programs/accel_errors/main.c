@@ -48,6 +48,11 @@ static void check_code(const char *what, ant_status expected, ant_status got)
 {
     number++;
     printf("check %2d %s: %s", number, what, ant_error_name(got));
+    if (got != ANT_OK && (int)got <= (int)ANT_ERR_BUS) { /* the accelerator's own sentence for it */
+        char why[ANT_ERROR_TEXT_BYTES];
+        if (ant_error_text(why, sizeof why) == ANT_OK)
+            printf(" (%s)", why);
+    }
     if (got == expected) {
         printf(": ok\n");
         return;
@@ -94,7 +99,7 @@ static int faulted_with(uint32_t before, uint32_t cause, uint32_t address)
 static void test_registers(void)
 {
     check("ID reads 'ANT1'", mmio_read32(REG(ANT_REG_ID)) == ANT_ACCEL_ID_VALUE);
-    check("VERSION reads 1.0", mmio_read32(REG(ANT_REG_VERSION)) == ANT_ACCEL_VERSION_VALUE);
+    check("VERSION reads 1.1", mmio_read32(REG(ANT_REG_VERSION)) == ANT_ACCEL_VERSION_VALUE);
     hal_set_exception_handler(on_fault);
     uint32_t before = faults;
     (void)load_word(REG(0x800));
