@@ -1,7 +1,7 @@
 // dram_stream_harness: drives the DRAM timing model (no SystemC kernel) with one of the
-// standard address streams of results/dram_fidelity and prints one JSON line with the
+// standard address streams of results/dram_validation and prints one JSON line with the
 // bandwidth and read latencies. The streams are defined here and, identically, in the
-// reference driver described in results/dram_fidelity/README.md:
+// reference driver described in results/dram_validation/README.md:
 //   sequential  64 B reads at 0, 64, 128, ... (wrapping at --range)
 //   random      64 B reads at uniformly random 64 B-aligned offsets in [0, range),
 //               std::mt19937_64(seed), offset = (rng() % (range / 64)) * 64

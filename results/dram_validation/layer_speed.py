@@ -2,7 +2,7 @@
 """Simulation speed of `ant-vp layer --mode ant` with the detailed DRAM model (ddr4-3200),
 before and after the controller of issue 12, measured alternately in one run.
 
-    /usr/bin/python3 results/dram_fidelity/layer_speed.py --before /tmp/before/ant-vp \\
+    /usr/bin/python3 results/dram_validation/layer_speed.py --before /tmp/before/ant-vp \\
         --after build/ant-vp --reps 3
 
 Prints, per layer and op, the median simulation time (`wall_seconds` of the stats JSON) of

@@ -2,7 +2,7 @@
 """Bandwidth and read latency of the DRAM model on five address streams, side by side with a
 reference simulator (DRAMsim3) driven by the same streams, in one run.
 
-    /usr/bin/python3 results/dram_fidelity/compare.py --harness build/tests/memory/dram_stream_harness \\
+    /usr/bin/python3 results/dram_validation/compare.py --harness build/tests/memory/dram_stream_harness \\
         [--reference /path/to/driver --reference-config aligned.ini --reference-stock-config stock.ini]
 
 The reference driver is not part of this repository (README.md says what it does). Without
