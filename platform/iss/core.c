@@ -36,7 +36,9 @@ void iss_reset(iss_core_t *c, uint32_t reset_pc)
     c->events = 1;
     c->stop_requested = 0;
     c->fatal = 0;
+    c->chain_valid = 0;
     iss_debug_reset(c);
+    iss_pmp_reset(c);
     iss_flush_dcache(c);
 }
 

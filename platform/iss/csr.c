@@ -59,7 +59,7 @@ int iss_csr_read(const iss_core_t *c, uint32_t csr, uint32_t *value)
     case CSR_MVENDORID: case CSR_MARCHID: case CSR_MIMPID: case CSR_MCONFIGPTR: v = 0; break;
     case CSR_MHARTID: v = c->hartid; break;
     default:
-        if (iss_trigger_csr_read(c, csr, &v) == 0)
+        if (iss_trigger_csr_read(c, csr, &v) == 0 || iss_pmp_csr_read(c, csr, &v) == 0)
             break;
         if (!is_zero_counter(csr))
             return -1;
@@ -104,7 +104,8 @@ static void csr_write(iss_core_t *c, uint32_t csr, uint32_t v, int debugger)
     case CSR_MINSTRETH: set_counter(&c->instret_base, c->retired, minstret(c), v, 1); break;
     default:
         /* mip (lines are driven by the host), misa, zero counters: WARL/ignored */
-        iss_trigger_csr_write(c, csr, v, debugger);
+        if (iss_pmp_csr_write(c, csr, v) != 0)
+            iss_trigger_csr_write(c, csr, v, debugger);
         break;
     }
 }

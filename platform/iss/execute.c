@@ -260,6 +260,7 @@ trap:
         goto events;
     }
     c->pc = pc;
+    c->retired = retired0 + steps - 1u - traps; /* exact for the trap-chain record */
     iss_take_exception(c, (uint32_t)cause, tval);
     traps++;
     pc = c->pc;
@@ -285,6 +286,7 @@ events:
     }
     if (steps < budget && (c->mip & c->mie) && (c->mstatus & MSTATUS_MIE) && !c->irq_inhibit) {
         c->pc = pc;
+        c->retired = retired0 + steps - traps;
         iss_take_interrupt(c);
         steps++;
         traps++;

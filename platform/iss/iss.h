@@ -146,6 +146,12 @@ void iss_set_reg(iss_core_t *core, unsigned index, uint32_t value);
  * CSR the core does not implement. */
 int iss_get_csr(const iss_core_t *core, uint32_t csr, uint32_t *value);
 
+/* The first trap of the latest chain of traps taken with no instruction retired in between
+ * (mepc, mcause, mtval as that trap set them). When the trap handler itself faults, the CSRs
+ * hold the handler's fault; this still names the trap that started it. Returns 0, or -1
+ * before the first trap. */
+int iss_trap_chain_origin(const iss_core_t *core, uint32_t *mepc, uint32_t *mcause, uint32_t *mtval);
+
 /* --- Debug support (debug.c): what an external debugger (platform/debug) needs. ---------
  *
  * Triggers are the debug spec's address-match triggers (type 2, mcontrol) reached through

@@ -95,6 +95,8 @@ enum {
     CAUSE_ECALL_M = 11
 };
 
+#define ISS_PMP_ENTRIES 16
+
 struct iss_core {
     uint32_t x[33]; /* x[32] is the x0 write sink */
     uint32_t pc;
@@ -127,8 +129,17 @@ struct iss_core {
     unsigned dmi_parked_count;
     iss_dmi_t dmi_park[ISS_MAX_DMI];
 
+    /* PMP registers (pmp.c): kept with WARL values, not enforced */
+    uint8_t pmpcfg[ISS_PMP_ENTRIES];
+    uint32_t pmpaddr[ISS_PMP_ENTRIES];
+
     /* Debug support (debug.c) */
     uint64_t traps;        /* traps taken since creation (iss_steps) */
+    /* The first trap of the current chain of traps with nothing retired in between: what a
+     * trap loop overwrote in mepc/mcause/mtval (iss_trap_chain_origin). */
+    int chain_valid;
+    uint64_t chain_retired;
+    uint32_t chain_mepc, chain_mcause, chain_mtval;
     int ebreak_halts;      /* dcsr.ebreakm */
     int irq_inhibit;       /* dcsr.stepie = 0 during a debugger's single step */
     int debug_halt;        /* a data trigger asked to halt after the current instruction */
@@ -203,6 +214,13 @@ uint32_t iss_expand_compressed(uint16_t insn);
 int iss_csr_access(iss_core_t *c, uint32_t csr, iss_op_t op, uint32_t operand, int writes,
                    uint32_t *old);
 int iss_csr_read(const iss_core_t *c, uint32_t csr, uint32_t *value);
+
+/* --- pmp.c --- */
+
+/* pmpcfg0-3 and pmpaddr0-15: return 0 when csr is one of them, else -1. */
+int iss_pmp_csr_read(const iss_core_t *c, uint32_t csr, uint32_t *value);
+int iss_pmp_csr_write(iss_core_t *c, uint32_t csr, uint32_t value);
+void iss_pmp_reset(iss_core_t *c);
 
 /* --- debug.c --- */
 

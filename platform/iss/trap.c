@@ -5,6 +5,13 @@
 
 static void enter_trap(iss_core_t *c, uint32_t cause, uint32_t tval, uint32_t target)
 {
+    if (!c->chain_valid || c->chain_retired != c->retired) {
+        c->chain_valid = 1;
+        c->chain_retired = c->retired;
+        c->chain_mepc = c->pc;
+        c->chain_mcause = cause;
+        c->chain_mtval = tval;
+    }
     c->mepc = c->pc;
     c->mcause = cause;
     c->mtval = tval;
@@ -42,4 +49,14 @@ void iss_mret(iss_core_t *c)
     c->resv_valid = 0;
     c->pc = c->mepc;
     c->events = 1; /* MIE may be back on with an interrupt waiting */
+}
+
+int iss_trap_chain_origin(const iss_core_t *c, uint32_t *mepc, uint32_t *mcause, uint32_t *mtval)
+{
+    if (!c->chain_valid)
+        return -1;
+    *mepc = c->chain_mepc;
+    *mcause = c->chain_mcause;
+    *mtval = c->chain_mtval;
+    return 0;
 }

@@ -18,7 +18,7 @@ TEST_MAIN
     EXPECT_ILLEGAL(8, csrr a1, dcsr)             /* no debug mode */
     EXPECT_ILLEGAL(9, csrr a1, sstatus)          /* no S mode */
     EXPECT_ILLEGAL(10, csrr a1, satp)
-    EXPECT_ILLEGAL(11, csrr a1, pmpcfg0)         /* no PMP */
+    EXPECT_ILLEGAL(11, csrr a1, medeleg)         /* M only: no trap delegation */
     EXPECT_LEGAL(12, csrr a1, mhartid)           /* csrrs rd, csr, x0 only reads */
     EXPECT_LEGAL(13, csrrsi a1, cycle, 0)
     EXPECT_LEGAL(14, csrrc a1, instret, zero)
