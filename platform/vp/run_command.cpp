@@ -23,6 +23,7 @@
 #include "npy.h"
 #include "options.h"
 #include "tensor_manifest.h"
+#include "trap_report.h"
 #include "register_file.h"
 #include "soc.h"
 
@@ -364,6 +365,7 @@ int run_command(int argc, char** argv)
     int status = end_exit_status(r);
     if (r.end != run_end::exited)
         std::cerr << "ant-vp: error: " << o.firmware << ": " << r.message << "\n";
+    report_unhandled_trap(platform, r, o.firmware, std::cerr);
     if (o.summary) {
         char line[256];
         std::snprintf(line, sizeof line,

@@ -41,8 +41,11 @@ void hal_interrupts_on(void) { __asm__ volatile("csrsi mstatus, 8"); }
 void hal_interrupts_off(void) { __asm__ volatile("csrci mstatus, 8"); }
 void hal_wait_for_interrupt(void) { __asm__ volatile("wfi"); }
 
+hal_trap_frame_t *volatile hal_unhandled_trap_frame;
+
 static void unhandled(hal_trap_frame_t *f)
 {
+    hal_unhandled_trap_frame = f; /* exit() runs below the frame on the stack: it stays intact */
     printf("unhandled trap: mcause 0x%08lx mepc 0x%08lx mtval 0x%08lx\n", (unsigned long)f->mcause,
            (unsigned long)f->mepc, (unsigned long)f->mtval);
     exit(HAL_EXIT_UNHANDLED_TRAP);
