@@ -282,6 +282,8 @@ void register_file::finish(uint64_t desc_address, ant_error code, const layer_jo
         // The firmware sees the code and the sentence; the log shows it at --log-level info.
         SC_REPORT_INFO_VERB(msg_type, m.str().c_str(), sc_core::SC_MEDIUM);
     }
+    if (observer_)
+        observer_(desc_address, code, job);
     update_irq();
 }
 

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <string>
 
 #include <systemc>
@@ -52,6 +53,12 @@ public:
     statistics stats() const;
     void reset_stats();
 
+    // Called once per job taken from the queue, when its status is final: the descriptor's
+    // address, the error code, and the job when it reached the sequencer (else null). For
+    // per-job reports; the model itself does not depend on it.
+    using job_observer = std::function<void(uint64_t desc_address, ant_error code, const layer_job* job)>;
+    void observe_jobs(job_observer observer) { observer_ = std::move(observer); }
+
     // For tests and reports: the register values as the firmware sees them.
     uint32_t status() const { return status_; }
     uint32_t queue_depth() const { return uint32_t(queue_.size()) + (busy_ ? 1u : 0u); }
@@ -86,6 +93,7 @@ private:
     std::deque<uint32_t> queue_;
     bool busy_ = false;
     layer_job job_;
+    job_observer observer_;
 
     // Statistics.
     uint64_t reads_ = 0, writes_ = 0, bad_accesses_ = 0, doorbells_ = 0, queue_full_ = 0;

@@ -5,9 +5,9 @@
 namespace ant {
 
 namespace {
-double stat(const simulation& sim, const std::string& block, const std::string& name)
+double stat(const block_statistics& blocks, const std::string& block, const std::string& name)
 {
-    for (const auto& [b, list] : sim.block_stats())
+    for (const auto& [b, list] : blocks)
         if (b == block)
             for (const auto& s : list)
                 if (s.name == name)
@@ -16,7 +16,12 @@ double stat(const simulation& sim, const std::string& block, const std::string& 
 }
 }  // namespace
 
-job_summary summarize(const layer_job& job, const simulation& acc)
+job_summary summarize(const layer_job& job, const simulation& sim)
+{
+    return summarize(job, sim.block_stats(), sim.config().energy);
+}
+
+job_summary summarize(const layer_job& job, const block_statistics& acc, const energy_table& energy)
 {
     job_summary s;
     s.op = ant_op_name(ant_op(job.desc.op));
@@ -42,15 +47,13 @@ job_summary summarize(const layer_job& job, const simulation& acc)
     s.bank_conflict_cycles = uint64_t(stat(acc, "pe_array", "bank_conflict_cycles"));
     s.dram_read_bytes = uint64_t(stat(acc, "dma_engine", "dram_read_bytes"));
     s.dram_write_bytes = uint64_t(stat(acc, "dma_engine", "dram_write_bytes"));
-    s.energy = job_energy(acc.config().energy, acc.block_stats());
+    s.energy = job_energy(energy, acc);
     return s;
 }
 
-nlohmann::json stats_document(const job_summary& s, const layer_job& job, const simulation& sim,
-                              double wall_seconds)
+nlohmann::json summary_json(const job_summary& s)
 {
-    using json = nlohmann::json;
-    json doc;
+    nlohmann::json doc;
     doc["cycles"] = s.cycles;
     doc["compute_cycles"] = s.compute_cycles;
     doc["stall_cycles"] = s.stall_cycles;
@@ -69,10 +72,12 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
     doc["dram_write_bytes"] = s.dram_write_bytes;
     doc["energy_pj"] = s.energy.total_pj();
     doc["energy"] = to_json(s.energy);
-    doc["energy_table"] = to_json(sim.config().energy);
-    doc["simulated_ns"] = sc_core::sc_time_stamp().to_seconds() * 1e9;
-    doc["wall_seconds"] = wall_seconds;
-    doc["units"] = {
+    return doc;
+}
+
+nlohmann::json summary_units()
+{
+    return {
         {"cycles", "accelerator clock cycles, job start to last output drained"},
         {"compute_cycles", "cycles: busiest PE's multiply cycles, summed over stationary passes"},
         {"stall_cycles", "cycles: cycles minus compute_cycles (broadcast limits, FIFO back-pressure, load imbalance, loads, drains)"},
@@ -89,19 +94,35 @@ nlohmann::json stats_document(const job_summary& s, const layer_job& job, const 
         {"bank_conflict_cycles", "PE-cycles lost to accumulator bank conflicts"},
         {"dram_read_bytes", "bytes the accelerator read from DRAM (operands and plane tables)"},
         {"dram_write_bytes", "bytes the accelerator wrote to DRAM (outputs)"},
-        {"energy_pj", "pJ: multiplies, accumulations, index arithmetic, SRAM and DRAM accesses (see energy, energy_table)"},
-        {"simulated_ns", "ns of simulated time at the end of the job"},
-        {"wall_seconds", "s of host time for the simulation"},
+        {"energy_pj", "pJ: multiplies, accumulations, index arithmetic, SRAM and DRAM accesses (see energy, energy_table)"}
     };
+}
+
+nlohmann::json job_json(const layer_job& job, const job_summary& s)
+{
     const ant_geometry& g = job.geometry;
-    doc["job"] = {{"op", s.op}, {"mode", s.mode}, {"relu", (job.desc.flags & ANT_JOB_FLAG_RELU) != 0},
-                  {"n", job.desc.n}, {"c", job.desc.c}, {"k", job.desc.k},
-                  {"stationary", {g.stationary[0], g.stationary[1]}},
-                  {"broadcast", {g.broadcast[0], g.broadcast[1]}},
-                  {"output", {g.output[0], g.output[1]}},
-                  {"stride", {g.stride[0], g.stride[1]}},
-                  {"pad", {g.pad[0], g.pad[1]}},
-                  {"mapping", s.mapping}};
+    return {{"op", s.op}, {"mode", s.mode}, {"relu", (job.desc.flags & ANT_JOB_FLAG_RELU) != 0},
+            {"n", job.desc.n}, {"c", job.desc.c}, {"k", job.desc.k},
+            {"stationary", {g.stationary[0], g.stationary[1]}},
+            {"broadcast", {g.broadcast[0], g.broadcast[1]}},
+            {"output", {g.output[0], g.output[1]}},
+            {"stride", {g.stride[0], g.stride[1]}},
+            {"pad", {g.pad[0], g.pad[1]}},
+            {"mapping", s.mapping}};
+}
+
+nlohmann::json stats_document(const job_summary& s, const layer_job& job, const simulation& sim,
+                              double wall_seconds)
+{
+    using json = nlohmann::json;
+    json doc = summary_json(s);
+    doc["energy_table"] = to_json(sim.config().energy);
+    doc["simulated_ns"] = sc_core::sc_time_stamp().to_seconds() * 1e9;
+    doc["wall_seconds"] = wall_seconds;
+    doc["units"] = summary_units();
+    doc["units"]["simulated_ns"] = "ns of simulated time at the end of the job";
+    doc["units"]["wall_seconds"] = "s of host time for the simulation";
+    doc["job"] = job_json(job, s);
     doc["config"] = to_json(sim.config().accelerator);
     const json dram_config = to_json(sim.config().dram);
     for (auto it = dram_config.begin(); it != dram_config.end(); ++it)

@@ -32,7 +32,18 @@ struct job_summary {
     energy_breakdown energy;
 };
 
+using block_statistics = std::vector<std::pair<std::string, statistics>>;
+
+// From the job and the blocks' counters of that job alone (names as the blocks report them).
+job_summary summarize(const layer_job& job, const block_statistics& blocks, const energy_table& energy);
 job_summary summarize(const layer_job& job, const simulation& sim);
+
+// The top-level numbers, the same for `ant-vp layer` and each job of `ant-vp run --stats`,
+// and their units.
+nlohmann::json summary_json(const job_summary& summary);
+nlohmann::json summary_units();
+// The job's operation, mode, flags and shape.
+nlohmann::json job_json(const layer_job& job, const job_summary& summary);
 
 // Top-level numbers (with a "units" map), the job, the configuration and every block's
 // counters.

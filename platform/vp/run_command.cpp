@@ -22,6 +22,7 @@
 #include "log_level.h"
 #include "npy.h"
 #include "options.h"
+#include "run_job_stats.h"
 #include "tensor_manifest.h"
 #include "trap_report.h"
 #include "register_file.h"
@@ -51,15 +52,19 @@ bool is_platform_key(const std::string& key)
     return false;
 }
 
-void set_key(platform_config& c, accelerator_config& a, const std::string& key, const nlohmann::json& value)
+void set_key(platform_config& c, accelerator_config& a, energy_table& e, const std::string& key,
+             const nlohmann::json& value)
 {
-    if (is_platform_key(key))
+    if (key.rfind("energy.", 0) == 0)
+        set_energy_key(e, key.substr(7), value);
+    else if (is_platform_key(key))
         set_platform_key(c, key, value);
     else
         set_accelerator_key(a, key, value);
 }
 
-void configure(platform_config& c, accelerator_config& a, const run_options& o, const po::variables_map& vm)
+void configure(platform_config& c, accelerator_config& a, energy_table& e, const run_options& o,
+               const po::variables_map& vm)
 {
     if (!o.config.empty()) {
         config_keys keys = read_config_file(o.config);
@@ -67,17 +72,17 @@ void configure(platform_config& c, accelerator_config& a, const run_options& o, 
         std::stable_partition(keys.begin(), keys.end(), [](const auto& kv) { return kv.first == "dram.preset"; });
         try {
             for (const auto& [key, value] : keys)
-                set_key(c, a, key, value);
-        } catch (const config_error& e) {
-            throw usage_error(o.config + ": " + e.what());
+                set_key(c, a, e, key, value);
+        } catch (const config_error& err) {
+            throw usage_error(o.config + ": " + err.what());
         }
     }
     for (const std::string& kv : o.overrides) {
         const auto [key, value] = parse_override(kv);
         try {
-            set_key(c, a, key, value);
-        } catch (const config_error& e) {
-            throw usage_error(std::string("--set: ") + e.what());
+            set_key(c, a, e, key, value);
+        } catch (const config_error& err) {
+            throw usage_error(std::string("--set: ") + err.what());
         }
     }
     // The dedicated options win over --set and the file; they take the keys' checks and ranges.
@@ -90,8 +95,8 @@ void configure(platform_config& c, accelerator_config& a, const run_options& o, 
             continue;
         try {
             set_platform_key(c, key, vm[option].as<std::string>());
-        } catch (const config_error& e) {
-            throw usage_error(std::string("--") + option + " (" + e.what() + ")");
+        } catch (const config_error& err) {
+            throw usage_error(std::string("--") + option + " (" + err.what() + ")");
         }
     }
     if (vm.count("uart-file"))
@@ -290,7 +295,8 @@ int run_command(int argc, char** argv)
         throw usage_error("--gdb: " + std::to_string(o.gdb_port) + " is not a TCP port (0..65535)");
     platform_config config;
     accelerator_config acc_config;
-    configure(config, acc_config, o, vm);
+    energy_table energy;
+    configure(config, acc_config, energy, o, vm);
     std::vector<input_tensor> inputs;
     for (const std::string& text : o.loads) {
         const tensor_binding b = parse_binding("--load", text);
@@ -325,6 +331,10 @@ int run_command(int argc, char** argv)
     // reads through the bus, interrupt to MEIP. It addresses the platform's DRAM.
     acc_config.dram_base = config.dram.base;
     acc_config.dram_size = config.dram.size_bytes;
+    // One quantum for every initiator: the core's (sim.quantum_ns, --quantum-ns). The
+    // accelerator sets the global quantum from its own configuration, which therefore must
+    // hold the same value (and --stats reports it).
+    acc_config.quantum_ns = config.sim.quantum_ns;
     ant_accelerator accelerator("accelerator", acc_config);
     register_file_config rf_config;
     rf_config.dram_base = config.dram.base;
@@ -334,8 +344,11 @@ int run_command(int argc, char** argv)
     registers.irq_out.bind(platform.accelerator_irq);
     registers.desc_initiator.bind(platform.interconnect.bus_target);
     accelerator.dma_initiator.bind(platform.interconnect.bus_target);
-    // One quantum for every initiator: the core's (sim.quantum_ns, --quantum-ns).
-    tlm::tlm_global_quantum::instance().set(sc_core::sc_time(config.sim.quantum_ns, sc_core::SC_NS));
+    run_job_stats job_stats(accelerator, energy);
+    if (!o.stats.empty())
+        registers.observe_jobs([&job_stats](uint64_t address, ant_error code, const layer_job* job) {
+            job_stats.job_finished(address, code, job);
+        });
     if (!inputs.empty() || !saves.empty())
         place_inputs(platform, inputs);
 
@@ -386,6 +399,11 @@ int run_command(int argc, char** argv)
     if (!o.stats.empty()) {
         nlohmann::json doc = stats_document(platform, r, status);
         doc["accelerator_configuration"] = to_json(acc_config);
+        const nlohmann::json per_job = job_stats.to_json();
+        doc["jobs"] = per_job["jobs"];
+        doc["job_totals"] = per_job["totals"];
+        doc["job_units"] = per_job["units"];
+        doc["energy_table"] = per_job["energy_table"];
         for (const statistic& st : prefixed("register_file", registers.stats()))
             doc["statistics"][st.name] = {{"value", st.value}, {"unit", st.unit}, {"description", st.description}};
         for (const auto& [block, list] : accelerator.block_stats())
