@@ -42,6 +42,21 @@ void iss_reset(iss_core_t *c, uint32_t reset_pc)
     iss_flush_dcache(c);
 }
 
+iss_stop_t iss_run(iss_core_t *c, uint64_t budget)
+{
+    /* One test per call, none per instruction: the traced loop is a separate copy. */
+    return ISS_UNLIKELY(c->tracing) ? iss_run_traced(c, budget) : iss_run_plain(c, budget);
+}
+
+void iss_set_trace(iss_core_t *c, const iss_trace_t *trace)
+{
+    c->tracing = trace != NULL;
+    if (trace)
+        c->trace = *trace;
+    else
+        memset(&c->trace, 0, sizeof c->trace);
+}
+
 void iss_request_stop(iss_core_t *c)
 {
     c->stop_requested = 1;

@@ -10,8 +10,17 @@
  * Accounting: a step is a retired instruction or a trap taken (a trap must consume budget,
  * otherwise a handler that faults forever would never return to the host);
  * retired = steps - traps.
+ *
+ * This file is compiled twice: as iss_run_plain, and by execute_traced.c with ISS_TRACED set
+ * as iss_run_traced, where the TRACE_* hooks report retired instructions and traps. In the
+ * plain loop the hooks expand to nothing, so it is the same code as without tracing.
  */
 #include "iss_internal.h"
+
+#ifndef ISS_TRACED
+#define ISS_TRACED 0
+#define ISS_RUN_LOOP iss_run_plain
+#endif
 
 /* The mtval of an illegal CSR instruction is its encoding; rebuild it rather than widen
  * every decoded entry to carry the raw bits. */
@@ -41,7 +50,95 @@ static uint32_t rem32(uint32_t a, uint32_t b)
     return (uint32_t)((int32_t)a % (int32_t)b);
 }
 
-iss_stop_t iss_run(iss_core_t *c, uint64_t budget)
+#if ISS_TRACED
+/* The raw bits at pc, when a DMI region holds them. */
+static int trace_fetch_raw(iss_core_t *c, uint32_t pc, unsigned len, uint32_t *raw)
+{
+    uint16_t half[2] = {0, 0};
+    for (unsigned i = 0; i < len / 2u; i++) {
+        const uint8_t *p = iss_dmi_lookup(c, (pc + 2u * i) & ~3u, ISS_DMI_READ);
+        if (!p)
+            return 0;
+        memcpy(&half[i], p + ((pc + 2u * i) & 2u), 2);
+    }
+    *raw = (uint32_t)half[0] | ((uint32_t)half[1] << 16);
+    return 1;
+}
+
+/* What is known before the instruction executes (operands may be overwritten by rd). */
+static void trace_start(iss_core_t *c, const iss_decoded_t *d, uint32_t pc, iss_retire_t *r)
+{
+    memset(r, 0, sizeof *r);
+    r->pc = pc;
+    r->len = d->len;
+    r->op = d->op;
+    /* Branches, stores and system instructions have no rd; their bits 11:7 mean something else. */
+    const int writes_rd = !((d->op >= OP_BEQ && d->op <= OP_BGEU) || (d->op >= OP_SB && d->op <= OP_SW) ||
+                            (d->op >= OP_FENCE && d->op <= OP_WFI) || d->op == OP_TRIGGER ||
+                            d->op == OP_ILLEGAL);
+    r->rd = writes_rd && d->rd != ISS_XZERO_SINK ? d->rd : 0u;
+    r->insn_known = (uint8_t)trace_fetch_raw(c, pc, d->len, &r->insn);
+    if (d->op >= OP_LB && d->op <= OP_LHU) {
+        r->mem = 1;
+        r->mem_address = c->x[d->rs1] + (uint32_t)d->imm;
+    } else if (d->op >= OP_SB && d->op <= OP_SW) {
+        r->mem = 2;
+        r->mem_address = c->x[d->rs1] + (uint32_t)d->imm;
+        r->store_value = c->x[d->rs2];
+    } else if (d->op >= OP_LR && d->op <= OP_AMOMAXU) {
+        r->mem = d->op == OP_LR ? 1 : 2;
+        r->mem_address = c->x[d->rs1];
+        r->store_value = c->x[d->rs2];
+    }
+}
+
+static void trace_retire(iss_core_t *c, iss_retire_t *r, uint64_t retired, uint64_t traps)
+{
+    c->retired = retired;
+    c->traps = traps;
+    r->rd_value = c->x[r->rd];
+    if (c->trace.retired)
+        c->trace.retired(c->trace.ctx, r);
+}
+
+static void trace_trap(iss_core_t *c, iss_trap_kind_t kind, uint64_t retired, uint64_t traps)
+{
+    c->retired = retired;
+    c->traps = traps;
+    if (!c->trace.trap)
+        return;
+    iss_trap_t t = {kind, 0, 0, c->pc, c->pc};
+    if (kind != ISS_TRAP_RETURN)
+        t = (iss_trap_t){kind, c->mcause, c->mtval, c->mepc, c->pc};
+    c->trace.trap(c->trace.ctx, &t);
+}
+
+/* An instruction started is reported once it has completed (TRACE_RETIRE), or dropped when it
+ * trapped or did not execute. */
+#define TRACE_START()                                                                      \
+    do {                                                                                   \
+        if (c->trace.retired) {                                                            \
+            trace_start(c, d, pc, &traced);                                                \
+            tracing_one = 1;                                                               \
+        }                                                                                  \
+    } while (0)
+#define TRACE_RETIRE()                                                                     \
+    do {                                                                                   \
+        if (tracing_one) {                                                                 \
+            tracing_one = 0;                                                               \
+            trace_retire(c, &traced, retired0 + steps - traps, traps0 + traps);            \
+        }                                                                                  \
+    } while (0)
+#define TRACE_DROP() (tracing_one = 0)
+#define TRACE_TRAP(kind) trace_trap(c, (kind), retired0 + steps - traps, traps0 + traps)
+#else
+#define TRACE_START() ((void)0)
+#define TRACE_RETIRE() ((void)0)
+#define TRACE_DROP() ((void)0)
+#define TRACE_TRAP(kind) ((void)0)
+#endif
+
+iss_stop_t ISS_RUN_LOOP(iss_core_t *c, uint64_t budget)
 {
     uint32_t *const x = c->x;
     const uint64_t retired0 = c->retired, traps0 = c->traps;
@@ -51,6 +148,10 @@ iss_stop_t iss_run(iss_core_t *c, uint64_t budget)
     uint32_t tval = 0;
     int cause = 0;
     iss_stop_t stop;
+#if ISS_TRACED
+    iss_retire_t traced;
+    int tracing_one = 0;
+#endif
 
     c->stop_requested = 0;
     goto events; /* the host may have changed lines or enables since the last run */
@@ -111,6 +212,7 @@ iss_stop_t iss_run(iss_core_t *c, uint64_t budget)
     } while (0)
 
 dispatch:
+    TRACE_RETIRE();
     if (ISS_UNLIKELY(steps == budget)) {
         stop = ISS_STOP_BUDGET;
         goto out;
@@ -131,6 +233,7 @@ dispatch:
         }
         d = slot;
     }
+    TRACE_START();
 
     switch ((iss_op_t)d->op) {
     case OP_LUI: x[d->rd] = IMM; NEXT();
@@ -237,6 +340,8 @@ dispatch:
         c->pc = pc;
         iss_mret(c);
         pc = c->pc;
+        TRACE_RETIRE();
+        TRACE_TRAP(ISS_TRAP_RETURN);
         goto check;
     case OP_WFI:
         pc += d->len;
@@ -250,11 +355,13 @@ dispatch:
     }
 
 debug_halt:
+    TRACE_DROP();
     steps--; /* the instruction at pc has not executed */
     stop = ISS_STOP_DEBUG;
     goto out;
 
 trap:
+    TRACE_DROP();
     if (ISS_UNLIKELY(c->fatal)) {
         steps--; /* the failed instruction neither retired nor trapped */
         goto events;
@@ -264,11 +371,13 @@ trap:
     iss_take_exception(c, (uint32_t)cause, tval);
     traps++;
     pc = c->pc;
+    TRACE_TRAP(ISS_TRAP_EXCEPTION);
     /* fall through: a trap handler entry is also where a pending event must be seen */
 check:
     if (ISS_LIKELY(!c->events))
         goto dispatch;
 events:
+    TRACE_RETIRE();
     c->events = 0;
     if (c->fatal) {
         c->events = 1; /* stay stopped */
@@ -291,12 +400,19 @@ events:
         steps++;
         traps++;
         pc = c->pc;
+        TRACE_TRAP(ISS_TRAP_INTERRUPT);
     }
     goto dispatch;
 
 out:
+    TRACE_RETIRE();
     c->pc = pc;
     c->retired = retired0 + steps - traps;
     c->traps = traps0 + traps; /* SYNC may have stored part of it already */
     return stop;
 }
+
+#undef TRACE_START
+#undef TRACE_RETIRE
+#undef TRACE_DROP
+#undef TRACE_TRAP

@@ -152,6 +152,57 @@ int iss_get_csr(const iss_core_t *core, uint32_t csr, uint32_t *value);
  * before the first trap. */
 int iss_trap_chain_origin(const iss_core_t *core, uint32_t *mepc, uint32_t *mcause, uint32_t *mtval);
 
+/* --- Tracing (execute_traced.c, mnemonic.c) ---------------------------------------------
+ *
+ * With a trace installed, iss_run executes through a second copy of the interpreter loop
+ * that reports what happens; without one the ordinary loop runs and pays nothing per
+ * instruction (iss_run looks at one flag per call). Callbacks run inside iss_run: the core's
+ * counters (iss_retired, iss_steps) are exact there, so a host can time-stamp each record. */
+
+/* One retired instruction. */
+typedef struct {
+    uint32_t pc;
+    uint32_t insn;      /* raw encoding (16 bits for a compressed one) */
+    uint8_t len;        /* 2 or 4 */
+    uint8_t insn_known; /* 0: the bytes were not in a DMI region; the host may read them */
+    uint8_t op;         /* for iss_op_name */
+    uint8_t rd;         /* destination register, 0 when the instruction writes none */
+    uint32_t rd_value;  /* what was written to rd */
+    uint8_t mem;        /* 1 load, 2 store (or AMO), 0 no data access */
+    uint32_t mem_address;
+    uint32_t store_value; /* for stores: the value written (rs2) */
+} iss_retire_t;
+
+typedef enum {
+    ISS_TRAP_EXCEPTION = 0, /* synchronous exception entered */
+    ISS_TRAP_INTERRUPT = 1, /* interrupt entered */
+    ISS_TRAP_RETURN = 2     /* mret executed (handler left) */
+} iss_trap_kind_t;
+
+typedef struct {
+    iss_trap_kind_t kind;
+    uint32_t cause; /* mcause (bit 31 set for interrupts); 0 for RETURN */
+    uint32_t tval;  /* mtval */
+    uint32_t epc;   /* mepc: the interrupted or faulting pc; for RETURN, where it returns to */
+    uint32_t target; /* the handler's address; for RETURN the same as epc */
+} iss_trap_t;
+
+typedef struct {
+    void *ctx;
+    /* Each retired instruction, in order (NULL: not reported - cheaper when only traps
+     * matter). Called after the instruction completed and before the next one starts. */
+    void (*retired)(void *ctx, const iss_retire_t *r);
+    /* Each trap entry and each mret (NULL: not reported). */
+    void (*trap)(void *ctx, const iss_trap_t *t);
+} iss_trace_t;
+
+/* Installs (trace != NULL, copied) or removes (NULL) the trace callbacks. */
+void iss_set_trace(iss_core_t *core, const iss_trace_t *trace);
+
+/* The assembler mnemonic of a decoded operation (iss_retire_t.op): "addi", "lw", ... A
+ * compressed instruction reports the operation it expands to ("addi" for c.addi). */
+const char *iss_op_name(unsigned op);
+
 /* --- Debug support (debug.c): what an external debugger (platform/debug) needs. ---------
  *
  * Triggers are the debug spec's address-match triggers (type 2, mcontrol) reached through

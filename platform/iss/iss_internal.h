@@ -149,6 +149,10 @@ struct iss_core {
     int exec_triggers;     /* some trigger watches execution */
     int data_triggers;     /* some trigger watches loads or stores */
 
+    /* Tracing (execute_traced.c): iss_run takes the traced loop while `tracing` is set. */
+    int tracing;
+    iss_trace_t trace;
+
     iss_decoded_t dcache[ISS_DCACHE_SIZE];
     uint64_t code_lines[ISS_LINE_WORDS];
 };
@@ -205,6 +209,12 @@ void iss_decode32(uint32_t insn, iss_decoded_t *d);
 /* Expands a 16-bit RVC instruction to the equivalent 32-bit word, or returns 0 for a
  * reserved/illegal encoding (0 is itself an illegal 32-bit word). */
 uint32_t iss_expand_compressed(uint16_t insn);
+
+/* --- execute.c / execute_traced.c --- */
+
+/* The interpreter loop without and with trace reports (the same source, execute.c). */
+iss_stop_t iss_run_plain(iss_core_t *core, uint64_t budget);
+iss_stop_t iss_run_traced(iss_core_t *core, uint64_t budget);
 
 /* --- csr.c --- */
 
