@@ -56,6 +56,13 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
     fetch.kernel_initiator.bind(kernel_buffer.data_target);
 }
 
+void ant_accelerator::set_timeline(timeline* t)
+{
+    timeline_ = t;
+    sequencer.set_timeline(t);
+    dma.set_timeline(t);
+}
+
 void ant_accelerator::submit(layer_job* job)
 {
     queue_.push_back(job);
@@ -90,8 +97,12 @@ void ant_accelerator::run_topk(layer_job& job)
     cmd.out = job.desc.out;
     cmd.k = job.desc.topk;
     sc_core::sc_time delay = sc_core::SC_ZERO_TIME;
+    const sc_core::sc_time start = sc_core::sc_time_stamp();
     const bool sent = send_command(topk_initiator, cmd, delay) == tlm::TLM_OK_RESPONSE;
     wait(delay);
+    if (timeline_)
+        timeline_->slice(timeline_->track("accelerator", "post-processing"), start, sc_core::sc_time_stamp(), "top-K",
+                         {{"k", std::to_string(cmd.k)}, {"cycles", std::to_string(uint64_t(delay / clock_period))}});
     job.cycles += uint64_t(delay / clock_period);
     job.dram_read_bytes += cmd.dram_read_bytes;
     job.dram_write_bytes += cmd.dram_write_bytes;

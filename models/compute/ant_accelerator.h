@@ -48,6 +48,8 @@ public:
 
     // Every block's counters, by block name, in wiring order.
     std::vector<std::pair<std::string, statistics>> block_stats() const;
+    // Records the blocks' activity on `t` (nullptr: off); see common/timeline.h.
+    void set_timeline(timeline* t);
     void reset_stats();
 
     const accelerator_config config;
@@ -68,6 +70,7 @@ private:
 
     std::deque<layer_job*> queue_;
     sc_core::sc_event work_, done_;
+    timeline* timeline_ = nullptr;
 };
 
 }  // namespace ant

@@ -50,6 +50,16 @@ bool dma_engine::bursts(bool write, uint64_t address, unsigned char* data, uint6
     return true;
 }
 
+void dma_engine::set_timeline(timeline* t)
+{
+    timeline_ = t;
+    static const char* const names[dma_kinds] = {"DMA stationary -> image buffer", "DMA broadcast -> kernel buffer",
+                                                  "DMA output -> DRAM", "DMA plane tables"};
+    if (t)
+        for (uint32_t k = 0; k < dma_kinds; ++k)
+            tracks_[k] = t->track("accelerator", names[k]);
+}
+
 uint64_t dma_engine::debug_access(bool write, uint64_t address, void* data, uint64_t bytes)
 {
     tlm::tlm_generic_payload trans;
@@ -69,6 +79,8 @@ bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
 {
     staging_.assign(cmd.buffer_bytes, 0);
     std::fill(in_flight_.begin(), in_flight_.end(), delay);
+    const sc_core::sc_time start = delay;
+    const uint64_t bursts_before = bursts_;
     sc_core::sc_time end = delay;
     cmd.dram_bytes = 0;
     std::vector<dma_segment> order(cmd.segments, cmd.segments + cmd.n_segments);
@@ -136,6 +148,12 @@ bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
     busy_ += end - delay;
     delay = end;
     ++commands_;
+    if (timeline_)
+        timeline_->slice(tracks_[cmd.tensor_kind], sc_core::sc_time_stamp() + start, sc_core::sc_time_stamp() + end,
+                         cmd.to_dram ? "write" : "read",
+                         {{"bytes", std::to_string(cmd.dram_bytes)},
+                          {"bursts", std::to_string(bursts_ - bursts_before)},
+                          {"segments", std::to_string(cmd.n_segments)}});
     return true;
 }
 

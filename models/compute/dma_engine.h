@@ -17,6 +17,7 @@
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "common/statistics.h"
+#include "common/timeline.h"
 
 namespace ant {
 
@@ -71,6 +72,10 @@ public:
     statistics stats() const;
     void reset_stats();
 
+    // Records one slice per command (a burst group, never one per burst) on `t`, a track per
+    // kind of tensor (nullptr: off).
+    void set_timeline(timeline* t);
+
 private:
     void b_transport(int from, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     bool run(dma_command& cmd, sc_core::sc_time& delay);
@@ -86,6 +91,8 @@ private:
     uint64_t read_bytes_[dma_kinds] = {}, write_bytes_[dma_kinds] = {};
     uint64_t bursts_ = 0, commands_ = 0, bus_errors_ = 0;
     sc_core::sc_time busy_;
+    timeline* timeline_ = nullptr;
+    timeline::track_id tracks_[dma_kinds] = {};
 };
 
 }  // namespace ant

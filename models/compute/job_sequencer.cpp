@@ -1,5 +1,6 @@
 #include "job_sequencer.h"
 
+#include <cstdio>
 #include <algorithm>
 #include <sstream>
 #include <unordered_set>
@@ -49,6 +50,46 @@ job_sequencer::job_sequencer(sc_core::sc_module_name name, const sequencer_limit
 {
     SC_HAS_PROCESS(job_sequencer);
     SC_THREAD(run);
+}
+
+void job_sequencer::set_timeline(timeline* t)
+{
+    timeline_ = t;
+    if (!t)
+        return;
+    job_track_ = t->track("accelerator", "job sequencer");
+    pe_track_ = t->track("accelerator", "PE array");
+    drain_track_ = t->track("accelerator", "post-processing");
+}
+
+// One slice per job, exactly job.cycles long, so the slices add up to the cycles statistic.
+void job_sequencer::record_job(const layer_job& job, sc_core::sc_time start)
+{
+    static const char* const ops[] = {"fw", "bd", "bw", "spmm"};
+    static const char* const modes[] = {"dense", "scnn", "ant", "ideal"};
+    const ant_job_desc& d = job.desc;
+    const char* op = d.op < 4 ? ops[d.op] : "?";
+    const char* mode = d.mode < 4 ? modes[d.mode] : "?";
+    char shape[160];
+    if (d.op == ANT_OP_SPMM)
+        std::snprintf(shape, sizeof shape, "%ux%u * %ux%u", d.a.rows, d.a.cols, d.b.rows, d.b.cols);
+    else
+        std::snprintf(shape, sizeof shape, "n%u c%u k%u %ux%u r%ux%u stride %ux%u pad %ux%u", d.n, d.c, d.k, d.h, d.w,
+                      d.r, d.s, d.stride_h, d.stride_w, d.pad_h, d.pad_w);
+    timeline::args a = {{"job", std::to_string(job_id_)},
+                        {"op", timeline::quote(op)},
+                        {"mode", timeline::quote(mode)},
+                        {"shape", timeline::quote(shape)},
+                        {"cycles", std::to_string(job.cycles)},
+                        {"ok", job.ok ? "true" : "false"},
+                        {"load_stall_cycles", std::to_string(job.load_stall_cycles)},
+                        {"drain_cycles", std::to_string(job.drain_cycles)},
+                        {"dram_read_bytes", std::to_string(job.dram_read_bytes)},
+                        {"dram_write_bytes", std::to_string(job.dram_write_bytes)}};
+    if (!job.ok)
+        a.emplace_back("error", timeline::quote(job.error));
+    timeline_->slice(job_track_, start, start + clock_ * double(job.cycles),
+                     std::string(op) + " " + mode + (job.ok ? "" : " (failed)"), std::move(a), true);
 }
 
 void job_sequencer::submit(layer_job* job)
@@ -268,6 +309,8 @@ void job_sequencer::execute(layer_job& job)
     job.dram_read_bytes = dram_read_;
     job.dram_write_bytes = dram_write_;
     cycles_ += job.cycles;
+    if (timeline_)
+        record_job(job, start);
 }
 
 // The planes of passes 0, 1, ... (as planes_of(j) lists them) while they fit `capacity`, the
@@ -404,8 +447,12 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
     auto advance = [&](sc_core::sc_time load) {
         // The load of this pass overlaps the previous pass (double buffering).
         const sc_core::sc_time step = std::max(previous_pass_, load);
-        if (load > previous_pass_)
+        if (load > previous_pass_) {
             load_stall_cycles_ += uint64_t((load - previous_pass_) / clock_);
+            if (timeline_)
+                timeline_->slice(pe_track_, absolute_now() + previous_pass_, absolute_now() + load, "stalled on memory",
+                                 {{"cycles", std::to_string(uint64_t((load - previous_pass_) / clock_))}});
+        }
         qk_.inc(step);
         if (qk_.need_sync())
             qk_.sync();
@@ -485,6 +532,26 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
                 job.products_rcp += cmd.counters.products_issued - cmd.counters.products_valid;
                 job.scnn_products_issued += cmd.scnn_products;
                 ++passes_;
+                if (timeline_) {
+                    const ant_counters& k = cmd.counters;
+                    const double conflict_share =
+                        k.pe_busy_cycles ? 100.0 * double(k.bank_conflict_cycles) / double(k.pe_busy_cycles) : 0.0;
+                    timeline_->slice(pe_track_, absolute_now(), absolute_now() + previous_pass_,
+                                     cmd.fetch_cycles > cmd.array_cycles ? "busy (fetch-bound)" : "busy",
+                                     {{"pass", std::to_string(passes_)},
+                                      {"cycles", std::to_string(uint64_t(previous_pass_ / clock_))},
+                                      {"array_cycles", std::to_string(cmd.array_cycles)},
+                                      {"fetch_cycles", std::to_string(cmd.fetch_cycles)},
+                                      {"vector_pairs", std::to_string(k.vector_pairs)},
+                                      {"products_valid", std::to_string(k.products_valid)},
+                                      {"products_rcp", std::to_string(k.products_issued - k.products_valid)},
+                                      {"bank_conflict_pe_cycles", std::to_string(k.bank_conflict_cycles)},
+                                      {"pe_busy_cycles", std::to_string(k.pe_busy_cycles)}});
+                    timeline_->sample("accelerator", "PE array bank conflicts (% of PE busy cycles)", absolute_now(),
+                                      {{"bank conflicts", conflict_share}});
+                    timeline_->sample("accelerator", "PE array bank conflicts (% of PE busy cycles)",
+                                      absolute_now() + previous_pass_, {{"bank conflicts", 0.0}});
+                }
             };
 
             if (pass_bytes <= limits_.kernel) {
@@ -575,6 +642,10 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
             write_outputs(job, outputs[c0], uint32_t(c1 - c0), nnz, d.output_bytes, drain);
         }
         drain_cycles_ += uint64_t((drain - drain_start) / clock_);
+        if (timeline_)
+            timeline_->slice(drain_track_, sc_core::sc_time_stamp() + drain_start, sc_core::sc_time_stamp() + drain,
+                             "drain", {{"planes", std::to_string(g1 - g0)},
+                                       {"cycles", std::to_string(uint64_t((drain - drain_start) / clock_))}});
         qk_.set(drain);
         if (qk_.need_sync())
             qk_.sync();

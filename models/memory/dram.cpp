@@ -57,6 +57,13 @@ void dram::address_error(tlm::tlm_generic_payload& trans)
     }
 }
 
+void dram::set_timeline(timeline* t)
+{
+    timeline_ = t;
+    if (t)
+        traffic_ = t->rate("DRAM", "DRAM bandwidth (GB/s)", {"read", "write"}, dram_peak_bandwidth_gbps(cfg_));
+}
+
 void dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
 {
     const tlm::tlm_command cmd = trans.get_command();
@@ -109,6 +116,8 @@ void dram::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay)
     }
     if (cfg_.model == dram_model::simple)
         check_simple_model_fit();
+    if (timeline_)
+        timeline_->add(traffic_, is_write ? 1u : 0u, sc_core::sc_time_stamp() + delay, double(length));
     trans.set_dmi_allowed(true);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }

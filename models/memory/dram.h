@@ -17,6 +17,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include "common/statistics.h"
+#include "common/timeline.h"
 #include "memory/dram_config.h"
 #include "memory/dram_timing.h"
 #include "memory/latency_histogram.h"
@@ -38,6 +39,10 @@ public:
     // Counters (names in docs/dram.md), each with its unit.
     statistics stats() const;
     void reset_stats();
+
+    // Records the bytes of every transaction at its completion time on `t`, as read and
+    // write bandwidth and utilisation of the peak (nullptr: off).
+    void set_timeline(timeline* t);
 
     // Frees all data (memory reads zero again) and invalidates every DMI pointer.
     void clear_storage();
@@ -64,6 +69,8 @@ private:
     bool any_ = false;
     bool warned_ = false;
     bool warned_simple_ = false;
+    timeline* timeline_ = nullptr;
+    timeline::rate_id traffic_ = 0;
 };
 
 }  // namespace ant

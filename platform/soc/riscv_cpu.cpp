@@ -73,6 +73,91 @@ riscv_cpu::~riscv_cpu() { iss_destroy(core_); }
 
 void riscv_cpu::set_pc(std::uint32_t pc) { iss_set_pc(core_, pc); }
 
+// ---------------------------------------------------------------------------------------------
+// Tracing
+
+void riscv_cpu::set_instruction_trace(instruction_trace* trace)
+{
+    trace_ = trace;
+    install_trace();
+}
+
+void riscv_cpu::set_timeline(timeline* t)
+{
+    timeline_ = t;
+    if (t)
+        state_track_ = t->track("core", "core");
+    install_trace();
+}
+
+void riscv_cpu::install_trace()
+{
+    if (!trace_ && !timeline_) {
+        iss_set_trace(core_, nullptr);
+        return;
+    }
+    iss_trace_t t{};
+    t.ctx = this;
+    t.retired = trace_ ? &riscv_cpu::retired_cb : nullptr;  // the timeline needs only traps
+    t.trap = &riscv_cpu::trap_cb;
+    iss_set_trace(core_, &t);
+}
+
+void riscv_cpu::retired_cb(void* ctx, const iss_retire_t* r)
+{
+    auto* self = static_cast<riscv_cpu*>(ctx);
+    iss_retire_t rec = *r;
+    if (!rec.insn_known) {  // not in a DMI region: read it without side effects
+        tlm::tlm_generic_payload gp;
+        gp.set_command(tlm::TLM_READ_COMMAND);
+        gp.set_address(rec.pc);
+        gp.set_data_ptr(reinterpret_cast<unsigned char*>(&rec.insn));
+        gp.set_data_length(rec.len);
+        gp.set_streaming_width(rec.len);
+        self->mem_initiator->transport_dbg(gp);
+    }
+    self->trace_->retired(sc_core::sc_time_stamp() + self->local_time(), iss_retired(self->core_), rec);
+}
+
+void riscv_cpu::trap_cb(void* ctx, const iss_trap_t* t)
+{
+    auto* self = static_cast<riscv_cpu*>(ctx);
+    const sc_core::sc_time at = sc_core::sc_time_stamp() + self->local_time();
+    if (self->trace_)
+        self->trace_->trap(at, iss_retired(self->core_), *t);
+    if (!self->timeline_)
+        return;
+    if (t->kind == ISS_TRAP_RETURN) {
+        self->handler_depth_ = 0;  // mret leaves the handler, however deep the nesting was
+        self->enter_state("running", at);
+    } else {
+        ++self->handler_depth_;
+        self->enter_state("trap handler", at);
+    }
+}
+
+void riscv_cpu::enter_state(const char* shown, sc_core::sc_time at)
+{
+    if (at < state_since_)
+        at = state_since_;
+    if (state_name_ && std::strcmp(state_name_, shown) == 0)
+        return;
+    if (state_name_ && at > state_since_)
+        timeline_->slice(state_track_, state_since_, at, state_name_);
+    state_name_ = shown;
+    state_since_ = at;
+}
+
+void riscv_cpu::finish_timeline()
+{
+    if (!timeline_ || !state_name_)
+        return;
+    const sc_core::sc_time end = sc_core::sc_time_stamp() + qk_.get_local_time();
+    if (end > state_since_)
+        timeline_->slice(state_track_, state_since_, end, state_name_);
+    state_name_ = nullptr;
+}
+
 void riscv_cpu::watch_stores(std::uint32_t address, std::function<bool(std::uint32_t, std::uint32_t)> on_store)
 {
     watching_ = true;
@@ -120,6 +205,8 @@ void riscv_cpu::stop(state why)
 void riscv_cpu::run()
 {
     qk_.reset();
+    if (timeline_)
+        enter_state("running", sc_core::sc_time_stamp());
     for (;;) {
         sample_irqs();
         // Instructions that fit in what is left of the quantum (at least one).
@@ -221,6 +308,8 @@ bool riscv_cpu::sleep_until_interrupt()
 {
     qk_.sync();
     sample_irqs();
+    if (timeline_ && !iss_irq_pending(core_))
+        enter_state("wfi", sc_core::sc_time_stamp());
     while (!iss_irq_pending(core_)) {
         state_ = state::asleep;
         const sc_core::sc_time t0 = sc_core::sc_time_stamp();
@@ -244,6 +333,8 @@ bool riscv_cpu::sleep_until_interrupt()
         }
     }
     qk_.reset();
+    if (timeline_)
+        enter_state(handler_depth_ ? "trap handler" : "running", sc_core::sc_time_stamp());
     return true;
 }
 

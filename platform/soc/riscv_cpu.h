@@ -33,6 +33,8 @@
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "common/statistics.h"
+#include "common/timeline.h"
+#include "instruction_trace.h"
 #include "iss.h"
 #include "platform_config.h"
 
@@ -80,6 +82,13 @@ public:
     // wakes once a quantum to ask it, so a deadlock is no longer detected (the debugger can
     // interrupt the sleeping core instead).
     void attach_debugger(core_debugger* debugger) { debugger_ = debugger; }
+    // Before start(): where to log retired instructions and traps (nullptr: nowhere), and a
+    // timeline to show the core's state on (running / wfi / trap handler). Either one makes
+    // the core run the ISS's traced loop; with neither it pays nothing.
+    void set_instruction_trace(instruction_trace* trace);
+    void set_timeline(timeline* t);
+    // After the run: closes the state slice still open on the timeline.
+    void finish_timeline();
     // 0 = no limit. Reaching it stops the simulation (sc_stop) with state instruction_limit.
     // Steps count: retired instructions and traps taken, so a core that only traps stops too.
     void set_max_instructions(std::uint64_t n) { max_instructions_ = n; }
@@ -120,6 +129,10 @@ private:
     void stop(state why);
     std::uint64_t steps() const;  // retired instructions + traps: what time and limits count
     bool traps_at_the_vector();
+    void install_trace();
+    static void retired_cb(void* ctx, const iss_retire_t* r);
+    static void trap_cb(void* ctx, const iss_trap_t* t);
+    void enter_state(const char* shown, sc_core::sc_time at);  // timeline: the core's state track
 
     struct dmi_page {
         std::uint64_t start, end;  // inclusive, as granted
@@ -163,6 +176,13 @@ private:
 
     state state_ = state::running;
     std::string fatal_message_;
+
+    instruction_trace* trace_ = nullptr;
+    timeline* timeline_ = nullptr;
+    timeline::track_id state_track_ = 0;
+    const char* state_name_ = nullptr;     // shown since state_since_
+    sc_core::sc_time state_since_;
+    unsigned handler_depth_ = 0;            // trap entries not yet left by mret
 
     core_debugger* debugger_ = nullptr;
     bool stepping_ = false;        // the debugger asked for one step

@@ -1,6 +1,7 @@
 #include "layer_command.h"
 
 #include <chrono>
+#include <memory>
 #include <iostream>
 #include <map>
 #include <optional>
@@ -26,7 +27,7 @@ const std::map<std::string, ant_mode> modes = {
     {"dense", ANT_MODE_DENSE}, {"scnn", ANT_MODE_SCNN}, {"ant", ANT_MODE_ANT}, {"ideal", ANT_MODE_IDEAL}};
 
 struct layer_options {
-    std::string op, mode = "ant", a, b, out, stats, config, stride = "1", pad = "0", kernel, in;
+    std::string op, mode = "ant", a, b, out, stats, timeline, config, stride = "1", pad = "0", kernel, in;
     bool relu = false;
     std::vector<std::string> overrides;
 };
@@ -133,6 +134,7 @@ int layer_command(int argc, char** argv)
         ("in", po::value(&o.in), "HxW input plane, required for bd")
         ("relu", po::bool_switch(&o.relu), "apply ReLU in the post-processing unit")
         ("stats", po::value(&o.stats), "write statistics JSON here")
+        ("timeline", po::value(&o.timeline), "write a Chrome/Perfetto trace-event timeline of the job here (docs/tracing.md)")
         ("config", po::value(&o.config), "configuration JSON file")
         ("set", po::value(&o.overrides)->composing(), "key=value configuration override (repeatable)");
     add_log_level_option(desc);
@@ -145,7 +147,7 @@ int layer_command(int argc, char** argv)
         throw usage_error("--mode '" + o.mode + "' is not one of dense, scnn, ant, ideal");
 
     try {
-        check_output_paths({{"--out", o.out}, {"--stats", o.stats}});
+        check_output_paths({{"--out", o.out}, {"--stats", o.stats}, {"--timeline", o.timeline}});
     } catch (const file_error& e) {
         throw usage_error(e.what());
     }
@@ -165,6 +167,11 @@ int layer_command(int argc, char** argv)
 
     const auto t0 = std::chrono::steady_clock::now();
     simulation sim(config);
+    std::unique_ptr<timeline> recorded;
+    if (!o.timeline.empty()) {
+        recorded = std::make_unique<timeline>();
+        sim.set_timeline(recorded.get());
+    }
     layer_job job;
     try {
         job = sim.prepare(shape.geometry.op, modes.at(o.mode), mapping_for(config.accelerator.mapping, shape.geometry.op),
@@ -185,6 +192,8 @@ int layer_command(int argc, char** argv)
         std::vector<std::pair<std::string, std::string>> files = {{o.out, npy_bytes(out)}};
         if (!o.stats.empty())
             files.emplace_back(o.stats, stats_document(s, job, sim, wall).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
+        if (recorded)
+            files.emplace_back(o.timeline, timeline_document(*recorded));
         write_files_atomically(files);
     } catch (const file_error& e) {
         throw usage_error(e.what());

@@ -97,4 +97,12 @@ void apply_config(vp_config& config, const std::string& file, const std::vector<
     config.accelerator.dram_size = config.dram.size_bytes;
 }
 
+std::string timeline_document(const timeline& t)
+{
+    if (t.dropped())
+        std::cerr << "ant-vp: warning: --timeline: " << t.dropped() << " detail slices beyond the first " << t.slices()
+                  << " were left out (jobs and the core's states are all there)\n";
+    return t.json();
+}
+
 }  // namespace ant

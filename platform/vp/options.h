@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "accelerator_config.h"
+#include "common/timeline.h"
 #include "energy_model.h"
 #include "memory/dram_config.h"
 
@@ -45,5 +46,8 @@ struct vp_config {
 // true/false) and as a string otherwise. Keys under "dram." configure the DRAM (a
 // "dram.preset" is applied before the other DRAM keys).
 void apply_config(vp_config& config, const std::string& file, const std::vector<std::string>& overrides);
+
+// The JSON of a --timeline, with a warning on stderr when detail slices had to be dropped.
+std::string timeline_document(const timeline& t);
 
 }  // namespace ant

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -19,6 +20,9 @@
 #include "config_file.h"
 #include "elf_loader.h"
 #include "gdb_server.h"
+#include "instruction_trace.h"
+#include "mmio_tracer.h"
+#include "register_names.h"
 #include "log_level.h"
 #include "npy.h"
 #include "options.h"
@@ -35,7 +39,7 @@ namespace po = boost::program_options;
 namespace {
 
 struct run_options {
-    std::string firmware, config, uart_file, stats;
+    std::string firmware, config, uart_file, stats, trace_instructions, trace_mmio, timeline;
     bool summary = false;
     int gdb_port = -1;  // -1: no debugger
     bool gdb_wait = false;
@@ -284,7 +288,12 @@ int run_command(int argc, char** argv)
         ("summary", po::bool_switch(&o.summary), "print instructions, simulated time and MIPS on stderr")
         ("gdb", po::value(&o.gdb_port),
          "serve GDB on 127.0.0.1:PORT (0: any free port, printed); GDB may connect at any time")
-        ("gdb-wait", po::bool_switch(&o.gdb_wait), "with --gdb: wait for GDB, halted before the first instruction");
+        ("gdb-wait", po::bool_switch(&o.gdb_wait), "with --gdb: wait for GDB, halted before the first instruction")
+        ("trace-instructions", po::value(&o.trace_instructions),
+         "log every retired instruction and trap to FILE as the run goes (docs/tracing.md)")
+        ("trace-mmio", po::value(&o.trace_mmio), "log the accelerator's register accesses to FILE ('-': stderr)")
+        ("timeline", po::value(&o.timeline),
+         "write a Chrome/Perfetto trace-event timeline (core, jobs, DMA, PE array, DRAM) to FILE");
     add_log_level_option(desc);
     po::variables_map vm;
     if (!parse_command_line(desc, argc, argv, "run", vm))
@@ -312,7 +321,12 @@ int run_command(int argc, char** argv)
         }
     }
     std::vector<tensor_binding> saves;
-    std::vector<std::pair<std::string, std::string>> outputs = {{"--stats", o.stats}, {"--uart-file", config.uart.file}};
+    std::vector<std::pair<std::string, std::string>> outputs = {{"--stats", o.stats},
+                                                                {"--uart-file", config.uart.file},
+                                                                {"--timeline", o.timeline},
+                                                                {"--trace-instructions", o.trace_instructions}};
+    if (o.trace_mmio != "-")
+        outputs.emplace_back("--trace-mmio", o.trace_mmio);
     for (const std::string& text : o.saves) {
         saves.push_back(parse_binding("--save", text));
         outputs.emplace_back("--save " + saves.back().name, saves.back().path);
@@ -340,7 +354,27 @@ int run_command(int argc, char** argv)
     rf_config.dram_base = config.dram.base;
     rf_config.dram_size = config.dram.size_bytes;
     register_file registers("register_file", accelerator, rf_config);
-    platform.bind_accelerator(registers.cfg_target);
+    // --trace-mmio: a logging hop between the bus and the registers, only when asked for.
+    std::FILE* mmio_log = nullptr;
+    std::unique_ptr<mmio_tracer> mmio;
+    if (!o.trace_mmio.empty()) {
+        mmio_log = o.trace_mmio == "-" ? stderr : std::fopen(o.trace_mmio.c_str(), "w");
+        if (!mmio_log)
+            throw usage_error("--trace-mmio: " + o.trace_mmio + ": " + std::strerror(errno));
+        mmio = std::make_unique<mmio_tracer>("mmio_tracer", accelerator_base, accelerator_register_name, mmio_log);
+        platform.bind_accelerator(mmio->target);
+        mmio->initiator.bind(registers.cfg_target);
+    } else {
+        platform.bind_accelerator(registers.cfg_target);
+    }
+    struct log_closer {
+        std::FILE*& f;
+        ~log_closer()
+        {
+            if (f && f != stderr)
+                std::fclose(f);
+        }
+    } close_mmio_log{mmio_log};
     registers.irq_out.bind(platform.accelerator_irq);
     registers.desc_initiator.bind(platform.interconnect.bus_target);
     accelerator.dma_initiator.bind(platform.interconnect.bus_target);
@@ -372,13 +406,39 @@ int run_command(int argc, char** argv)
             std::cerr << "ant-vp: GDB server on 127.0.0.1:" << debugger->port() << "\n";
         debugger->start();
     }
+    std::unique_ptr<instruction_trace> itrace;
+    if (!o.trace_instructions.empty()) {
+        try {
+            itrace = std::make_unique<instruction_trace>(o.trace_instructions);
+        } catch (const std::runtime_error& e) {
+            throw usage_error(std::string("--trace-instructions: ") + e.what());
+        }
+        platform.core.set_instruction_trace(itrace.get());
+    }
+    std::unique_ptr<timeline> recorded;
+    if (!o.timeline.empty()) {
+        recorded = std::make_unique<timeline>();
+        platform.core.set_timeline(recorded.get());
+        accelerator.set_timeline(recorded.get());
+        platform.memory.set_timeline(recorded.get());
+    }
     const run_result r = platform.run();
     if (debugger)
         debugger->finished(r);
+    platform.core.finish_timeline();
     int status = end_exit_status(r);
     if (r.end != run_end::exited)
         std::cerr << "ant-vp: error: " << o.firmware << ": " << r.message << "\n";
     report_unhandled_trap(platform, r, o.firmware, std::cerr);
+    if (itrace && !itrace->finish(r.end == run_end::exited ? "firmware exit code " + std::to_string(r.exit_code)
+                                                           : r.message)) {
+        std::cerr << "ant-vp: error: --trace-instructions: " << o.trace_instructions << ": writing failed\n";
+        status = exit_usage;
+    }
+    if (mmio_log && std::fflush(mmio_log) != 0) {
+        std::cerr << "ant-vp: error: --trace-mmio: " << o.trace_mmio << ": writing failed\n";
+        status = exit_usage;
+    }
     if (o.summary) {
         char line[256];
         std::snprintf(line, sizeof line,
@@ -412,6 +472,8 @@ int run_command(int argc, char** argv)
         // A file name need not be UTF-8; JSON must be.
         files.emplace_back(o.stats, doc.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
     }
+    if (recorded)
+        files.emplace_back(o.timeline, timeline_document(*recorded));
     try {
         write_files_atomically(files);
     } catch (const file_error& e) {

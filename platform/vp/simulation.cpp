@@ -13,6 +13,12 @@ simulation::simulation(const vp_config& config)
 
 simulation::~simulation() = default;
 
+void simulation::set_timeline(timeline* t)
+{
+    accelerator_->set_timeline(t);
+    dram_->set_timeline(t);
+}
+
 uint64_t simulation::allocate(uint64_t bytes)
 {
     const uint64_t at = (next_ + 63) / 64 * 64;

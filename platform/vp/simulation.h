@@ -38,6 +38,8 @@ public:
     const ant_accelerator& accelerator() const { return *accelerator_; }
     std::vector<std::pair<std::string, statistics>> block_stats() const;
     const vp_config& config() const { return config_; }
+    // Records the accelerator's and the DRAM's activity on `t` (nullptr: off).
+    void set_timeline(timeline* t);
 
 private:
     ant_tensor_desc place(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols);
