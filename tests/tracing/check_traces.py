@@ -113,6 +113,10 @@ def timeline_run(vp, firmware, work):
     clock = stats["accelerator_configuration"]["accelerator.clock_ghz"]
     seq = check_jobs(tracks, int(stat(stats, "accelerator.job_sequencer.jobs")),
                      int(stat(stats, "accelerator.job_sequencer.cycles")), clock)
+    # ... and one by one, in order, equal to the per-job statistics.
+    per_job = [j["cycles"] for j in stats.get("jobs", [])]
+    if per_job and per_job != [e["args"]["cycles"] for e in seq]:
+        fail("job slices %s, per-job statistics %s" % ([e["args"]["cycles"] for e in seq], per_job))
     core = tracks.get("core/core", [])
     if not core:
         fail("no core track")
