@@ -1,10 +1,10 @@
-"""One progress line on stderr: jobs done/total, elapsed time, ETA and the current network.
+"""Progress on stderr: jobs done/total, elapsed time, ETA and the current network.
 
-On a terminal the line is rewritten in place (at most 4 times a second); otherwise (a log
-file, CI) a full line is printed every 10 seconds. The jobs of one run differ in cost by
-orders of magnitude, so the ETA predicts each remaining job from its estimated size times
-the seconds per unit of size measured so far on finished jobs of the same kind (mode and
-op), or of any kind until one of that kind has finished.
+On a terminal it is a tqdm progress bar redrawn in place (at most 4 times a second);
+otherwise (a log file, CI) a full line is printed every 10 seconds. The jobs of one run
+differ in cost by orders of magnitude, so the ETA predicts each remaining job from its
+estimated size times the seconds per unit of size measured so far on finished jobs of the
+same kind (mode and op), or of any kind until one of that kind has finished.
 """
 import collections
 import sys
@@ -33,7 +33,11 @@ class Progress:
         self.start = time.monotonic()
         self.last_print = -1e9
         self.lock = threading.Lock()
-        self.printed = False
+        self.bar = None
+        if self.tty and not quiet:
+            from tqdm import tqdm
+            self.bar = tqdm(total=self.total_jobs, file=stream, dynamic_ncols=True, leave=True,
+                            bar_format="{l_bar}{bar}| {n_fmt}/{total_fmt} jobs, {elapsed} elapsed{postfix}")
 
     def started(self, network):
         with self.lock:
@@ -57,14 +61,15 @@ class Progress:
                    for i, (kind, size) in enumerate(self.jobs) if i not in self.done)
         return left / self.parallel
 
+    def _eta_text(self):
+        if len(self.done) >= self.total_jobs:
+            return "done"
+        left = self._eta()
+        return "ETA ?" if left is None else "ETA %s" % _clock(left)
+
     def line(self):
         elapsed = time.monotonic() - self.start
-        if len(self.done) >= self.total_jobs:
-            eta = "done"
-        else:
-            left = self._eta()
-            eta = "ETA ?" if left is None else "ETA %s" % _clock(left)
-        return "[%d/%d jobs] %s elapsed, %s, %s" % (len(self.done), self.total_jobs, _clock(elapsed), eta,
+        return "[%d/%d jobs] %s elapsed, %s, %s" % (len(self.done), self.total_jobs, _clock(elapsed), self._eta_text(),
                                                    self.network)
 
     def _show(self, force):
@@ -74,15 +79,16 @@ class Progress:
         if not force and now - self.last_print < (0.25 if self.tty else 10.0):
             return
         self.last_print = now
-        if self.tty:
-            self.stream.write("\r\033[K" + self.line())
+        if self.bar is not None:
+            self.bar.n = len(self.done)
+            self.bar.set_postfix_str("%s, %s" % (self._eta_text(), self.network), refresh=False)
+            self.bar.refresh()
         else:
             self.stream.write(self.line() + "\n")
         self.stream.flush()
-        self.printed = True
 
     def close(self):
         with self.lock:
-            if self.tty and self.printed and not self.quiet:
-                self.stream.write("\n")
-                self.stream.flush()
+            if self.bar is not None:
+                self.bar.close()
+                self.bar = None

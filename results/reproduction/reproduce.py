@@ -86,6 +86,8 @@ def parse_args(argv):
     p.add_argument("--exporter", default=traces.EXPORTER, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=3600.0, help="seconds per ant-vp run (default 3600)")
     p.add_argument("--quiet", action="store_true", help="no progress line")
+    p.add_argument("--scheduler", default="local", metavar="local|tcp://HOST:PORT",
+                   help="run the ant-vp jobs here (--jobs processes) or on a Dask cluster (default local)")
     return p.parse_args(argv)
 
 
@@ -114,6 +116,8 @@ def resolve(args):
         raise InputError("--density must be in (0, 1], got %g" % args.density)
     if args.jobs < 1:
         raise InputError("--jobs must be at least 1, got %d" % args.jobs)
+    if args.scheduler != "local" and "://" not in args.scheduler:
+        raise InputError("--scheduler '%s' is neither local nor a Dask address like tcp://host:8786" % args.scheduler)
     for s in args.set:
         if "=" not in s or s.startswith("="):
             raise InputError("--set '%s' is not key=value" % s)
@@ -168,14 +172,15 @@ def run(args):
     t0 = time.monotonic()
     prepared = prepare_traces(args)
     tasks = make_tasks(args, prepared)
+    where = "%d processes" % args.jobs if args.scheduler == "local" else "the Dask cluster at " + args.scheduler
     if not args.quiet:
-        print("reproduce: %d ant-vp runs (%s; modes %s; memory %s) on %d processes"
+        print("reproduce: %d ant-vp runs (%s; modes %s; memory %s) on %s"
               % (len(tasks), ", ".join("%s %d jobs" % (n, len(prepared[n][1]["jobs"])) for n in args.networks),
-                 ",".join(args.modes), ",".join(args.memories), args.jobs), file=sys.stderr)
+                 ",".join(args.modes), ",".join(args.memories), where), file=sys.stderr)
     workdir = tempfile.mkdtemp(prefix="ant-reproduce-")
     try:
         records, failures = runner.run_all(tasks, args.ant_vp, workdir, args.jobs, keep_going=args.keep_going,
-                                           timeout=args.timeout, quiet=args.quiet)
+                                           timeout=args.timeout, quiet=args.quiet, scheduler=args.scheduler)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for msg, _ in failures:
@@ -193,6 +198,7 @@ def run(args):
                        "torch_version": prepared[n][1].get("torch_version"),
                        "dataset": prepared[n][1].get("dataset")} for n in args.networks},
         "quick": args.quick, "processes": args.jobs, "wall_seconds": round(time.monotonic() - t0, 1),
+        "scheduler": args.scheduler,
         # CPU time of the ant-vp processes alone: the run's cost independent of machine load.
         "ant_vp_cpu_seconds": round(sum(r["cpu_seconds"] for r in records), 1),
     }
@@ -202,8 +208,8 @@ def run(args):
     report.write_all(args.out, records, result, document, text)
     print(text)
     if not args.quiet:
-        print("reproduce: wrote %s in %.0f s (ant-vp CPU time %.0f s on %d processes)"
-              % (os.path.relpath(args.out), config["wall_seconds"], config["ant_vp_cpu_seconds"], args.jobs),
+        print("reproduce: wrote %s in %.0f s (ant-vp CPU time %.0f s on %s)"
+              % (os.path.relpath(args.out), config["wall_seconds"], config["ant_vp_cpu_seconds"], where),
               file=sys.stderr)
     if failures:
         raise JobError("%d of %d jobs failed (listed above); %s marked failed in the results"

@@ -1,9 +1,10 @@
-"""Runs trace jobs through `ant-vp layer` on a pool of worker processes.
+"""Runs trace jobs through `ant-vp layer` on a pool of worker processes, or on a Dask cluster.
 
 Each task is one (network, memory setting, mode, trace job); a worker thread starts one
 `ant-vp layer` process for it, reads the statistics JSON it writes and keeps only the
 numbers the reproduction needs. The simulations run as separate processes, so --jobs N
 keeps N cores busy. Ctrl-C or a failed job stops the pool and kills what still runs.
+With a Dask scheduler address the same tasks run on that cluster's workers (cluster.py).
 """
 import concurrent.futures
 import json
@@ -125,12 +126,67 @@ def _wait_measured(proc, timeout):
     return err, usage.ru_utime + usage.ru_stime
 
 
-def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=False):
+class Outcome:
+    """What one task gave: its record (a dict) or its failure (ant-vp exit status, message),
+    and the job's wall and CPU seconds."""
+
+    def __init__(self, seconds, record=None, failure=None):
+        self.seconds, self.record, self.failure = seconds, record, failure
+
+
+def execute(task, index, ant_vp, workdir, timeout, launch):
+    """Runs one task's `ant-vp layer` (started by launch(command), which returns the Popen, or
+    None to refuse because the run is stopping: then None is returned) and reads its record."""
+    out = os.path.join(workdir, "out-%d.npy" % index)
+    stats = os.path.join(workdir, "stats-%d.json" % index)
+    proc = launch(task.command(ant_vp, out, stats))
+    if proc is None:
+        return None
+    t0 = time.monotonic()
+    err, cpu_seconds = _wait_measured(proc, timeout)
+    seconds = time.monotonic() - t0
+    if os.path.exists(out):
+        os.unlink(out)
+    if proc.returncode != 0:
+        lines = err.decode(errors="replace").strip().splitlines()
+        msg = "%s: ant-vp exit %d: %s" % (task.label(), proc.returncode, lines[-1] if lines else "(no message)")
+        return Outcome(seconds, failure=(proc.returncode, msg))
+    rec = {"network": task.network, "layer": task.job["layer"], "phase": task.job["phase"],
+           "part": part_label(task.job), "op": task.job["op"], "mode": task.mode, "memory": task.memory}
+    try:
+        with open(stats) as f:
+            doc = json.load(f)
+        os.unlink(stats)
+        for name, path in STATS.items():
+            rec[name] = _lookup(doc, path)
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        return Outcome(seconds, failure=(1, "%s: unreadable statistics %s: %s" % (task.label(), stats, e)))
+    rec["cpu_seconds"] = cpu_seconds
+    return Outcome(seconds, record=rec)
+
+
+def conclude(records, failures, keep_going):
+    """run_all's answer from the records (None where a task gave none) and failures
+    ((exit status, message, task) each), or its exception."""
+    refused = [m for rc, m, _ in failures if rc == 2]
+    if refused:
+        raise InputError(refused[0])
+    if failures and not keep_going:
+        raise JobError(failures[0][1])
+    return [r for r in records if r is not None], [(m, t) for _, m, t in failures]
+
+
+def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=False, scheduler="local"):
     """Records (a dict per successful task, in task order) and failures ((message, task) each).
 
     Stops at the first failure unless keep_going; an ant-vp exit 2 (it refused its input or
     a --set key) always stops and raises InputError, a job failure raises JobError unless
-    keep_going (then every task runs and the failures are returned)."""
+    keep_going (then every task runs and the failures are returned). scheduler "local" runs
+    `jobs` processes at a time on this machine; a Dask scheduler address (tcp://host:port)
+    runs the tasks on that cluster's workers instead (see cluster.py)."""
+    if scheduler != "local":
+        import cluster  # Dask is imported only when a cluster is used (its import takes seconds)
+        return cluster.run_all(tasks, ant_vp, scheduler, keep_going=keep_going, timeout=timeout, quiet=quiet)
     records = [None] * len(tasks)
     failures = []
     lock = threading.Lock()
@@ -147,52 +203,31 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
 
     def run(index):
         task = tasks[index]
-        out = os.path.join(workdir, "out-%d.npy" % index)
-        stats = os.path.join(workdir, "stats-%d.json" % index)
-        with lock:
-            if stop.is_set():
-                return
-            proc = subprocess.Popen(task.command(ant_vp, out, stats), stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.PIPE)
-            running[index] = proc
-        progress.started(task.network)
-        t0 = time.monotonic()
-        err, cpu_seconds = _wait_measured(proc, timeout)
-        seconds = time.monotonic() - t0
+
+        def launch(command):
+            with lock:
+                if stop.is_set():
+                    return None
+                proc = running[index] = subprocess.Popen(command, stdout=subprocess.DEVNULL,
+                                                         stderr=subprocess.PIPE)
+            progress.started(task.network)
+            return proc
+
+        outcome = execute(task, index, ant_vp, workdir, timeout, launch)
+        if outcome is None:
+            return
         with lock:
             running.pop(index, None)
             killed = stop.is_set()
-        if os.path.exists(out):
-            os.unlink(out)
-        if proc.returncode != 0:
+        if outcome.failure:
             if killed:
                 return
-            lines = err.decode(errors="replace").strip().splitlines()
-            msg = "%s: ant-vp exit %d: %s" % (task.label(), proc.returncode, lines[-1] if lines else "(no message)")
             with lock:
-                failures.append((proc.returncode, msg, task))
-            if proc.returncode == 2 or not keep_going:
+                failures.append(outcome.failure + (task,))
+            if outcome.failure[0] == 2 or not keep_going:
                 halt()
-            progress.finished(index, seconds)
-            return
-        rec = {"network": task.network, "layer": task.job["layer"], "phase": task.job["phase"],
-               "part": part_label(task.job), "op": task.job["op"], "mode": task.mode, "memory": task.memory}
-        try:
-            with open(stats) as f:
-                doc = json.load(f)
-            os.unlink(stats)
-            for name, path in STATS.items():
-                rec[name] = _lookup(doc, path)
-        except (OSError, ValueError, KeyError, TypeError) as e:
-            with lock:
-                failures.append((1, "%s: unreadable statistics %s: %s" % (task.label(), stats, e), task))
-            if not keep_going:
-                halt()
-            progress.finished(index, seconds)
-            return
-        rec["cpu_seconds"] = cpu_seconds
-        records[index] = rec
-        progress.finished(index, seconds)
+        records[index] = outcome.record
+        progress.finished(index, outcome.seconds)
 
     futures = []
     pool = concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs))
@@ -206,9 +241,4 @@ def run_all(tasks, ant_vp, workdir, jobs, keep_going=False, timeout=None, quiet=
         halt()
         pool.shutdown(wait=True)
         progress.close()
-    refused = [m for rc, m, _ in failures if rc == 2]
-    if refused:
-        raise InputError(refused[0])
-    if failures and not keep_going:
-        raise JobError(failures[0][1])
-    return [r for r in records if r is not None], [(m, t) for _, m, t in failures]
+    return conclude(records, failures, keep_going)

@@ -13,8 +13,8 @@ geomean become CSV rows.
     /usr/bin/python3 results/reproduction/sweep.py --sweep pe_array.pe_rows+pe_array.pe_cols=4,8,16
 
 Writes <out-dir>/<name>.csv and <name>.png (name defaults to the parameter), renamed into
-place at the end. Options not listed here (--set, --seed, --jobs, --trace-root, --ant-vp)
-go to every reproduce.py run. Exit status as reproduce.py's (2 bad input, 1 a failed run).
+place at the end. Options not listed here (--set, --seed, --jobs, --scheduler, --trace-root,
+--ant-vp) go to every reproduce.py run. Exit status as reproduce.py's (2 bad input, 1 a failed run).
 """
 import argparse
 import csv
