@@ -17,7 +17,6 @@
 * malformed_scheduler_exits_2: an address without a protocol: exit 2, one line.
 * progress_bar_on_a_terminal: on a terminal the run draws a tqdm bar that reaches 100 %.
 """
-import argparse
 import fcntl
 import json
 import os
@@ -33,7 +32,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
-from reproduce_test import DRIVER, PYTHON, Case, Failure, check  # noqa: E402
+import reproduce_test  # noqa: E402
+from reproduce_test import DRIVER, PYTHON, check  # noqa: E402
 
 SWEEP = os.path.join(ROOT, "results", "reproduction", "sweep.py")
 BIN = os.path.dirname(PYTHON)  # Debian's dask-scheduler and dask-worker sit next to /usr/bin/python3
@@ -273,26 +273,5 @@ CASES = {f.__name__: f for f in (
     malformed_scheduler_exits_2, progress_bar_on_a_terminal)}
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    p.add_argument("--ant-vp", help="path of the ant-vp program")
-    p.add_argument("--workdir", help="scratch directory (wiped)")
-    p.add_argument("--case", help="test case to run")
-    p.add_argument("--list", action="store_true", help="list the cases")
-    args = p.parse_args()
-    if args.list:
-        print("\n".join(CASES))
-        return 0
-    if args.case not in CASES:
-        print("unknown case %r; known: %s" % (args.case, ", ".join(CASES)), file=sys.stderr)
-        return 2
-    try:
-        CASES[args.case](Case(os.path.abspath(args.ant_vp), os.path.abspath(args.workdir)))
-    except Failure as e:
-        print("FAIL %s\n%s" % (args.case, e), file=sys.stderr)
-        return 1
-    return 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(reproduce_test.main(CASES, __doc__))

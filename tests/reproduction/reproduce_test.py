@@ -309,21 +309,22 @@ CASES = {f.__name__: f for f in (
     terminate_kills_jobs_and_writes_nothing)}
 
 
-def main():
-    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(cases=CASES, doc=__doc__):
+    """The command line of a test script with these cases (dask_test.py has its own)."""
+    p = argparse.ArgumentParser(description=doc.splitlines()[0])
     p.add_argument("--ant-vp", help="path of the ant-vp program")
     p.add_argument("--workdir", help="scratch directory (wiped)")
     p.add_argument("--case", help="test case to run")
     p.add_argument("--list", action="store_true", help="list the cases")
     args = p.parse_args()
     if args.list:
-        print("\n".join(CASES))
+        print("\n".join(cases))
         return 0
-    if args.case not in CASES:
-        print("unknown case %r; known: %s" % (args.case, ", ".join(CASES)), file=sys.stderr)
+    if args.case not in cases:
+        print("unknown case %r; known: %s" % (args.case, ", ".join(cases)), file=sys.stderr)
         return 2
     try:
-        CASES[args.case](Case(os.path.abspath(args.ant_vp), os.path.abspath(args.workdir)))
+        cases[args.case](Case(os.path.abspath(args.ant_vp), os.path.abspath(args.workdir)))
     except Failure as e:
         print("FAIL %s\n%s" % (args.case, e), file=sys.stderr)
         return 1
