@@ -181,7 +181,8 @@ def measure_job(job, trace, batch, ant_vp, floor, threads, work, reps):
            "a_density": float(np.count_nonzero(a)) / a.size, "b_density": float(np.count_nonzero(b)) / b.size}
     row["torch_1t_s"], row["torch_1t_cpu_s"] = time_torch(fn, 1, reps)
     row["torch_all_s"], row["torch_all_cpu_s"] = time_torch(fn, threads, reps)
-    row["floor_s"], row["floor_cpu_s"], row["floor_products"], floor_out = time_floor(floor, job, a, b, ref.shape, work, reps)
+    floor_s, floor_cpu_s, floor_products, floor_out = time_floor(floor, job, a, b, ref.shape, work, reps)
+    row.update(floor_s=floor_s, floor_cpu_s=floor_cpu_s, floor_products=floor_products)
     row["floor_max_abs_diff"] = float(np.abs(floor_out - ref).max())
     for mode in MODES:
         proc, sim, cpu, doc, out, runs = time_ant_vp(ant_vp, ["--mode", mode] + ant_vp_args(job, trace), work, reps)

@@ -12,7 +12,8 @@ def geomean(xs):
 def progress_line(r):
     return ("%-22s N=%d %s CPU ms: torch1 %8.2f floor %8.2f ant %8.2f (x%.1f torch1, x%.1f floor) scnn %8.2f | "
             "wall ms: torch1 %.2f torch-all %.2f ant %.2f" % (
-                r["layer"], r["batch"], r["op"], 1e3 * r["torch_1t_cpu_s"], 1e3 * r["floor_cpu_s"], 1e3 * r["ant_cpu_s"],
+                r["layer"], r["batch"], r["op"], 1e3 * r["torch_1t_cpu_s"], 1e3 * r["floor_cpu_s"],
+                1e3 * r["ant_cpu_s"],
                 r["ant_cpu_s"] / r["torch_1t_cpu_s"], r["ant_cpu_s"] / r["floor_cpu_s"], 1e3 * r["scnn_cpu_s"],
                 1e3 * r["torch_1t_s"], 1e3 * r["torch_all_s"], 1e3 * r["ant_process_s"]))
 
@@ -49,7 +50,8 @@ def markdown(rows, threads):
             geomean([1e9 * r["floor_cpu_s"] / r["floor_products"] for r in sel if r["floor_products"]]),
             geomean([1e9 * r["ant_cpu_s"] / r["ant_products_valid"] for r in sel if r["ant_products_valid"]])))
     lines += ["", "Wall time, medians (inflated by other load, and more so for the longer runs): `process` the whole "
-              "`ant-vp layer` process, `sim` its `wall_seconds`; torch %dt: PyTorch with %d threads." % (threads, threads),
+              "`ant-vp layer` process, `sim` its `wall_seconds`; torch %dt: PyTorch with %d threads."
+              % (threads, threads),
               "",
               "| jobs | ant process / torch 1t | ant process / torch %dt | ant sim / torch 1t | ant process / floor | "
               "scnn / ant process | torch %dt / torch 1t |" % (threads, threads),
