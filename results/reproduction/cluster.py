@@ -115,8 +115,8 @@ def run_all(tasks, ant_vp, address, keep_going=False, timeout=None, quiet=False)
             try:
                 answer = fut.result()
             except distributed.KilledWorker:
-                raise JobError("%s: the Dask workers running it died %s times"
-                               % (tasks[i].label(), distributed.config.get("distributed.scheduler.allowed-failures")))
+                raise JobError("%s: the Dask workers running it died more often than the scheduler allows "
+                               "(distributed.scheduler.allowed-failures)" % tasks[i].label())
             except Exception as e:  # the task's own code failed on the worker: a bug, reported as a job failure
                 raise JobError("%s: failed on its Dask worker: %s: %s" % (tasks[i].label(), type(e).__name__, e))
             if answer is None:
