@@ -171,7 +171,7 @@ def build_floor(work):
     return exe
 
 
-def measure_job(job, trace, batch, ant_vp, floor, threads, work, reps):
+def measure_job(job, trace, batch, ant_vp, settings, floor, threads, work, reps):
     a = np.load(os.path.join(trace, job["a"]))
     b = np.load(os.path.join(trace, job["b"]))
     fn = torch_call(job, a, b)
@@ -185,7 +185,8 @@ def measure_job(job, trace, batch, ant_vp, floor, threads, work, reps):
     row.update(floor_s=floor_s, floor_cpu_s=floor_cpu_s, floor_products=floor_products)
     row["floor_max_abs_diff"] = float(np.abs(floor_out - ref).max())
     for mode in MODES:
-        proc, sim, cpu, doc, out, runs = time_ant_vp(ant_vp, ["--mode", mode] + ant_vp_args(job, trace), work, reps)
+        args = ["--mode", mode] + ant_vp_args(job, trace) + sum((["--set", s] for s in settings), [])
+        proc, sim, cpu, doc, out, runs = time_ant_vp(ant_vp, args, work, reps)
         row.update({mode + "_process_s": proc, mode + "_sim_s": sim, mode + "_cpu_s": cpu, mode + "_runs": runs,
                     mode + "_products_valid": doc["products_valid"],
                     mode + "_products_issued": doc["products_issued"],
@@ -199,6 +200,8 @@ def parse_args(argv):
     p.add_argument("--batches", default="1,8", help="comma-separated batch sizes (default 1,8)")
     p.add_argument("--layers", help="comma-separated layer names (default every conv layer)")
     p.add_argument("--reps", type=int, default=3, help="repetitions per figure, median taken (default 3)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="ant-vp configuration key for every ant-vp run (repeatable)")
     p.add_argument("--trace-root", default=os.path.join(ROOT, "build", "traces"))
     p.add_argument("--csv", default=os.path.join(HERE, "layer_speed.csv"))
     args = p.parse_args(argv)
@@ -222,6 +225,8 @@ def main(argv=None):
     threads = available_cpus()
     print("machine: %d CPUs available; torch %s; ant-vp %s"
           % (threads, torch.__version__, os.path.relpath(args.ant_vp, ROOT)))
+    if args.set:
+        print("ant-vp settings: %s" % " ".join(args.set))
     print("load average at the start: %s" % " ".join("%.2f" % x for x in os.getloadavg()), flush=True)
     work = tempfile.mkdtemp(prefix="ant-bench-")
     rows = []
@@ -232,7 +237,7 @@ def main(argv=None):
             jobs = [j for j in manifest["jobs"] if j["op"] != "spmm"
                     and (args.layers is None or j["layer"] in args.layers)]
             for job in jobs:
-                row = measure_job(job, trace, batch, args.ant_vp, floor, threads, work, args.reps)
+                row = measure_job(job, trace, batch, args.ant_vp, args.set, floor, threads, work, args.reps)
                 rows.append(row)
                 print(summary_table.progress_line(row), flush=True)
     except BenchError as e:
