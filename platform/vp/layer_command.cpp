@@ -1,6 +1,7 @@
 #include "layer_command.h"
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <iostream>
 #include <map>
@@ -28,7 +29,9 @@ const std::map<std::string, ant_mode> modes = {
 
 struct layer_options {
     std::string op, mode = "ant", a, b, out, stats, timeline, config, stride = "1", pad = "0", kernel, in;
+    std::string out_format = "csr";
     bool relu = false;
+    int64_t topk = 0;  // 0: no top-K
     std::vector<std::string> overrides;
 };
 
@@ -133,6 +136,8 @@ int layer_command(int argc, char** argv)
         ("kernel", po::value(&o.kernel), "RxS, required for bw")
         ("in", po::value(&o.in), "HxW input plane, required for bd")
         ("relu", po::bool_switch(&o.relu), "apply ReLU in the post-processing unit")
+        ("topk", po::value(&o.topk), "SWAT top-K in the post-processing unit: keep the K largest magnitudes of the whole output")
+        ("out-format", po::value(&o.out_format), "csr | dense: how the accelerator writes the output (default csr)")
         ("stats", po::value(&o.stats), "write statistics JSON here")
         ("timeline", po::value(&o.timeline), "write a Chrome/Perfetto trace-event timeline of the job here (docs/tracing.md)")
         ("config", po::value(&o.config), "configuration JSON file")
@@ -145,6 +150,11 @@ int layer_command(int argc, char** argv)
         throw usage_error("--op '" + o.op + "' is not one of fw, bd, bw, spmm");
     if (!modes.count(o.mode))
         throw usage_error("--mode '" + o.mode + "' is not one of dense, scnn, ant, ideal");
+    if (o.out_format != "csr" && o.out_format != "dense")
+        throw usage_error("--out-format '" + o.out_format + "' is not one of csr, dense");
+    if (vm.count("topk") && (o.topk < 1 || o.topk > int64_t(UINT32_MAX)))
+        throw usage_error("--topk must be a whole number from 1 to " + std::to_string(UINT32_MAX) + ", got " +
+                          std::to_string(o.topk));
 
     try {
         check_output_paths({{"--out", o.out}, {"--stats", o.stats}, {"--timeline", o.timeline}});
@@ -175,7 +185,12 @@ int layer_command(int argc, char** argv)
     layer_job job;
     try {
         job = sim.prepare(shape.geometry.op, modes.at(o.mode), mapping_for(config.accelerator.mapping, shape.geometry.op),
-                          o.relu, shape.geometry, shape.n, shape.c, shape.k, a, b);
+                          o.relu, shape.geometry, shape.n, shape.c, shape.k, a, b,
+                          o.out_format == "dense" ? ANT_FORMAT_DENSE : ANT_FORMAT_CSR);
+        if (o.topk) {
+            job.desc.flags |= ANT_JOB_FLAG_TOPK;
+            job.desc.topk = uint32_t(o.topk);
+        }
     } catch (const std::runtime_error& e) {
         std::cerr << "ant-vp: error: " << e.what() << "\n";
         return exit_job_failed;

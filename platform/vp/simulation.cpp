@@ -63,13 +63,17 @@ ant_tensor_desc simulation::place(const dense_tensor& t, uint32_t planes, uint32
     return d;
 }
 
-ant_tensor_desc simulation::reserve(uint32_t planes, uint32_t rows, uint32_t cols)
+ant_tensor_desc simulation::reserve(uint32_t format, uint32_t planes, uint32_t rows, uint32_t cols)
 {
     ant_tensor_desc d{};
-    d.format = ANT_FORMAT_CSR;
+    d.format = format;
     d.planes = planes, d.rows = rows, d.cols = cols;
     const uint64_t entries = uint64_t(planes) * rows * cols;
     d.capacity = uint32_t(entries);
+    if (format == ANT_FORMAT_DENSE) {
+        d.values = uint32_t(allocate(entries * 4));
+        return d;
+    }
     d.offsets = uint32_t(allocate((planes + 1) * uint64_t(4)));
     d.row_ptr = uint32_t(allocate(uint64_t(planes) * (rows + 1) * 4));
     d.col_idx = uint32_t(allocate(entries * 2 + 2));
@@ -78,7 +82,8 @@ ant_tensor_desc simulation::reserve(uint32_t planes, uint32_t rows, uint32_t col
 }
 
 layer_job simulation::prepare(ant_op op, ant_mode mode, ant_mapping mapping, bool relu, const ant_geometry& g,
-                              uint32_t n, uint32_t c, uint32_t k, const dense_tensor& a, const dense_tensor& b)
+                              uint32_t n, uint32_t c, uint32_t k, const dense_tensor& a, const dense_tensor& b,
+                              uint32_t out_format)
 {
     next_ = 0;  // one job's tensors at a time
     layer_job job;
@@ -90,7 +95,7 @@ layer_job simulation::prepare(ant_op op, ant_mode mode, ant_mapping mapping, boo
     if (op == ANT_OP_SPMM) {
         d.a = place(a, 1, uint32_t(g.m), uint32_t(g.k));
         d.b = place(b, 1, uint32_t(g.k), uint32_t(g.n));
-        d.out = reserve(1, uint32_t(g.m), uint32_t(g.n));
+        d.out = reserve(out_format, 1, uint32_t(g.m), uint32_t(g.n));
         return job;
     }
     d.n = n, d.c = c, d.k = k;
@@ -100,13 +105,13 @@ layer_job simulation::prepare(ant_op op, ant_mode mode, ant_mapping mapping, boo
     const uint32_t H = d.h, W = d.w, R = d.r, S = d.s, Ho = uint32_t(g.out[0]), Wo = uint32_t(g.out[1]);
     switch (op) {
     case ANT_OP_FW:
-        d.a = place(a, n * c, H, W), d.b = place(b, k * c, R, S), d.out = reserve(n * k, Ho, Wo);
+        d.a = place(a, n * c, H, W), d.b = place(b, k * c, R, S), d.out = reserve(out_format, n * k, Ho, Wo);
         break;
     case ANT_OP_BD:
-        d.a = place(a, n * k, Ho, Wo), d.b = place(b, k * c, R, S), d.out = reserve(n * c, H, W);
+        d.a = place(a, n * k, Ho, Wo), d.b = place(b, k * c, R, S), d.out = reserve(out_format, n * c, H, W);
         break;
     default:
-        d.a = place(a, n * c, H, W), d.b = place(b, n * k, Ho, Wo), d.out = reserve(k * c, R, S);
+        d.a = place(a, n * c, H, W), d.b = place(b, n * k, Ho, Wo), d.out = reserve(out_format, k * c, R, S);
         break;
     }
     return job;
@@ -134,6 +139,10 @@ dense_tensor simulation::output(const layer_job& job)
     default: shape = {d.rows, d.cols}; break;
     }
     dense_tensor out(shape);
+    if (d.format == ANT_FORMAT_DENSE) {
+        accelerator_->debug_dram(false, d.values, out.data.data(), out.data.size() * 4);
+        return out;
+    }
     std::vector<uint32_t> offsets(d.planes + 1), row_ptr(size_t(d.planes) * (d.rows + 1));
     accelerator_->debug_dram(false, d.offsets, offsets.data(), offsets.size() * 4);
     accelerator_->debug_dram(false, d.row_ptr, row_ptr.data(), row_ptr.size() * 4);

@@ -24,9 +24,10 @@ public:
 
     // Builds the descriptor for a job on host tensors (natural layouts, see
     // models/compute/layer_job.h for the roles), places the operands in DRAM as CSR and
-    // reserves a CSR output with room for every element.
+    // reserves an output (CSR or DENSE) with room for every element.
     layer_job prepare(ant_op op, ant_mode mode, ant_mapping mapping, bool relu, const ant_geometry& g,
-                      uint32_t n, uint32_t c, uint32_t k, const dense_tensor& a, const dense_tensor& b);
+                      uint32_t n, uint32_t c, uint32_t k, const dense_tensor& a, const dense_tensor& b,
+                      uint32_t out_format = ANT_FORMAT_CSR);
 
     // Runs one job to completion; job.ok / job.error tell how it went. The blocks' statistics
     // (accelerator and DRAM) describe this job until the next run.
@@ -43,7 +44,7 @@ public:
 
 private:
     ant_tensor_desc place(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols);
-    ant_tensor_desc reserve(uint32_t planes, uint32_t rows, uint32_t cols);
+    ant_tensor_desc reserve(uint32_t format, uint32_t planes, uint32_t rows, uint32_t cols);
     uint64_t allocate(uint64_t bytes);
     void write(uint64_t address, const void* data, uint64_t bytes);
 

@@ -166,6 +166,16 @@ def bd_output_channel_mismatch_is_rejected_with_exit_2(c):
     c.expect_rejected(["--op", "bd", "--a", g, "--b", w, "--in", "6x5"], "K=5", "K=4")
 
 
+def topk_0_is_rejected_with_exit_2(c):
+    a, b = c.fw_inputs()
+    c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--topk", "0"], "--topk")
+
+
+def unknown_out_format_is_rejected_with_exit_2(c):
+    a, b = c.fw_inputs()
+    c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--out-format", "coo"], "--out-format", "coo")
+
+
 def unknown_option_is_rejected_with_exit_2(c):
     a, b = c.fw_inputs()
     c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--bogus-option", "1"], "--bogus-option")
@@ -386,6 +396,37 @@ def valid_fw_run_writes_output_and_stats(c):
     if left != ["OUT.npy", "stats.json"]:
         raise Failure("output directory holds %s" % left)
     print("ok: %s" % out.strip())
+
+
+def topk_keeps_the_k_largest_and_dense_output_equals_csr(c):
+    """--relu --topk K: exactly K outputs survive, the largest magnitudes of the ReLU'd
+    output; --out-format dense writes the same tensor as the default CSR."""
+    a, b = c.fw_inputs(sparse((2, 3, 6, 5), 0.5), sparse((4, 3, 3, 3), 0.5))
+    outs = {}
+    for fmt in ("csr", "dense"):
+        rc, _, err = c.run(["--op", "fw", "--a", a, "--b", b, "--pad", "1", "--relu", "--out-format", fmt],
+                           with_stats=False)
+        if rc != 0:
+            raise Failure("%s: exit %d, stderr %r" % (fmt, rc, err))
+        outs[fmt] = np.load(c.out)
+    if not np.array_equal(outs["csr"], outs["dense"]):
+        raise Failure("--out-format dense wrote another tensor than csr")
+    full = outs["dense"]
+    keep = 20
+    rc, _, err = c.run(["--op", "fw", "--a", a, "--b", b, "--pad", "1", "--relu", "--topk", str(keep),
+                        "--out-format", "dense"])
+    if rc != 0:
+        raise Failure("--topk: exit %d, stderr %r" % (rc, err))
+    got = np.load(c.out)
+    kept = got != 0
+    threshold = np.sort(np.abs(full[full != 0]))[-keep]
+    if kept.sum() != keep or (got[kept] != full[kept]).any() or np.abs(got[kept]).min() < threshold:
+        raise Failure("--topk %d kept %d outputs, not the largest ReLU'd ones" % (keep, kept.sum()))
+    with open(c.stats) as f:
+        job = json.load(f)["job"]
+    if job.get("topk") != keep or job.get("out_format") != "dense":
+        raise Failure("stats job does not record topk/out_format: %r" % job)
+    print("ok: %d of %d outputs kept" % (keep, int((full != 0).sum())))
 
 
 def successful_run_prints_nothing_on_stderr(c):
