@@ -256,16 +256,22 @@ ant_status ant_tensor_dense(ant_tensor_desc *t, uint32_t planes, uint32_t rows, 
     return ANT_OK;
 }
 
+/* Every tensor array starts on a 64-byte boundary, the DMA engine's default burst
+ * (dma.burst_bytes): an array that starts inside a burst costs the job a partial burst more
+ * of DRAM traffic. The host-side runner (`ant-vp layer`) places its arrays the same way, so
+ * a firmware job and the runner's job on the same tensors move the same bytes. */
+#define ANT_ARRAY_ALIGN 64u
+
 static ant_status alloc_csr_arrays(ant_tensor_desc *t, uint32_t planes, uint32_t rows, uint32_t entries,
                                    ant_arena *arena)
 {
     void *offsets, *row_ptr, *col_idx, *values;
     const size_t room = entries ? entries : 1u; /* every array gets a real address */
     ant_status s;
-    if ((s = ant_arena_alloc(arena, ((size_t)planes + 1u) * 4u, 8, &offsets)) != ANT_OK ||
-        (s = ant_arena_alloc(arena, (size_t)planes * (rows + 1u) * 4u, 8, &row_ptr)) != ANT_OK ||
-        (s = ant_arena_alloc(arena, room * 2u, 8, &col_idx)) != ANT_OK ||
-        (s = ant_arena_alloc(arena, room * 4u, 8, &values)) != ANT_OK)
+    if ((s = ant_arena_alloc(arena, ((size_t)planes + 1u) * 4u, ANT_ARRAY_ALIGN, &offsets)) != ANT_OK ||
+        (s = ant_arena_alloc(arena, (size_t)planes * (rows + 1u) * 4u, ANT_ARRAY_ALIGN, &row_ptr)) != ANT_OK ||
+        (s = ant_arena_alloc(arena, room * 2u, ANT_ARRAY_ALIGN, &col_idx)) != ANT_OK ||
+        (s = ant_arena_alloc(arena, room * 4u, ANT_ARRAY_ALIGN, &values)) != ANT_OK)
         return s;
     t->offsets = (uint32_t)(uintptr_t)offsets;
     t->row_ptr = (uint32_t)(uintptr_t)row_ptr;
@@ -321,7 +327,7 @@ ant_status ant_tensor_output(ant_tensor_desc *t, uint32_t format, uint32_t plane
         return alloc_csr_arrays(t, planes, rows, capacity, arena);
     void *values;
     const size_t elems = (size_t)planes * rows * cols;
-    const ant_status s = ant_arena_alloc(arena, elems * 4u, 8, &values);
+    const ant_status s = ant_arena_alloc(arena, elems * 4u, ANT_ARRAY_ALIGN, &values);
     if (s != ANT_OK)
         return s;
     t->values = (uint32_t)(uintptr_t)values;
