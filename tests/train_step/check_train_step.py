@@ -18,23 +18,15 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+import job_replay
 import network as nw
 
 SEED = 8
 X_SHAPE = (2, 3, 12, 12)
 CLASSES = 10
 LEARNING_RATE = 0.05
-SAVED = ["loss", "params_new", "grads", "dx", "acts"]
-
-
-def topk_mask(x, k):
-    """The accelerator's SWAT top-K: the k largest magnitudes, ties to the earlier element."""
-    flat = x.reshape(-1)
-    order = np.lexsort((np.arange(flat.size), -np.abs(flat)))  # magnitude desc, then position
-    order = [i for i in order if flat[i] != 0][:k]
-    mask = np.zeros(flat.size, dtype=bool)
-    mask[order] = True
-    return mask.reshape(x.shape)
+BATCHNORM_EPS = 1e-5  # the firmware's (PyTorch's default)
+SAVED = ["loss", "params_new", "grads", "dx", "acts", "act_grads"]
 
 
 def run_firmware(args, workdir, layers, mode, params, offsets, x, labels, extra=(), net=None):
@@ -98,7 +90,7 @@ def torch_iteration(layers, params, offsets, x, labels, acts, failures):
             w = params[offsets[j - 1]:offsets[j - 1] + int(np.prod(weight_shapes[j - 1]))]
             w = w.reshape(weight_shapes[j - 1])
             if l["weight_topk"]:
-                w = np.where(topk_mask(w, l["weight_topk"]), w, 0.0)
+                w = np.where(nw.topk_mask(w, l["weight_topk"]), w, 0.0)
             # SWAT: the gradient is taken with respect to the sparse weights and applied densely.
             ws = torch.tensor(w, dtype=torch.float64, requires_grad=True)
             leaves[j] = ws
@@ -112,6 +104,16 @@ def torch_iteration(layers, params, offsets, x, labels, acts, failures):
                 out = z * torch.tensor(fw_act != 0)
             else:
                 out = z
+        elif l["type"] == nw.BATCHNORM:
+            c = src.shape[1]
+            gb = p[offsets[j - 1]:offsets[j - 1] + 2 * c].clone().requires_grad_(True)
+            leaves[j] = gb
+            z = F.batch_norm(src, None, None, gb[:c], gb[c:], training=True, eps=BATCHNORM_EPS)
+            if l["relu"] or l["act_topk"]:
+                check_mask(j, l, z.detach().numpy(), fw_act, failures)
+                out = z * torch.tensor(fw_act != 0)
+            else:
+                out = z
         elif l["type"] == nw.AVGPOOL:
             out = F.avg_pool2d(src, l["kernel"])
         else:
@@ -120,13 +122,21 @@ def torch_iteration(layers, params, offsets, x, labels, acts, failures):
             leaves[j] = w
             out = (src.flatten(1) @ w.T).reshape(tensor_shapes[j])
         values.append(out)
+    for v in values[1:]:
+        v.retain_grad()
     logits = values[-1].reshape(X_SHAPE[0], CLASSES)
     loss = F.cross_entropy(logits, torch.tensor(labels.astype(np.int64)))
     loss.backward()
     grads = np.zeros_like(params, dtype=np.float64)
     for j, leaf in leaves.items():
         grads[offsets[j - 1]:offsets[j - 1] + leaf.numel()] = leaf.grad.numpy().reshape(-1)
-    return dict(values=[v.detach().numpy() for v in values[1:]], loss=loss.item(), grads=grads,
+    # A layer's output gradient as its backward pass uses it: through its ReLU/top-K mask.
+    act_grads = []
+    for j, (l, v) in enumerate(zip(layers, values[1:]), start=1):
+        g = v.grad.numpy() if v.grad is not None else np.zeros(v.shape)
+        masked = l["type"] in (nw.CONV, nw.BATCHNORM, nw.ADD) and (l["relu"] or l["act_topk"])
+        act_grads.append(np.where(acts[j - 1] != 0, g, 0.0) if masked else g)
+    return dict(values=[v.detach().numpy() for v in values[1:]], act_grads=act_grads, loss=loss.item(), grads=grads,
                 dx=xt.grad.numpy(), params_new=params.astype(np.float64) - LEARNING_RATE * grads)
 
 
@@ -159,9 +169,9 @@ def check_mode(args, mode, failures):
         return None
     lines = result.stdout.splitlines()
     jobs = [line for line in lines if line.startswith("layer ") and (" FW:" in line or " BD:" in line or " BW:" in line)]
-    conv_layers = sum(1 for l in layers if l["type"] == nw.CONV)
-    if len(jobs) != 3 * conv_layers:
-        failures.append(f"{mode}: {len(jobs)} job lines, expected {3 * conv_layers}")
+    accelerated = sum(1 for l in layers if l["type"] in (nw.CONV, nw.FC))  # fc: SPMM jobs
+    if len(jobs) != 3 * accelerated:
+        failures.append(f"{mode}: {len(jobs)} job lines, expected {3 * accelerated}")
     if not any(line.startswith("summary: ") for line in lines):
         failures.append(f"{mode}: no summary line")
     out = load_outputs(workdir)
@@ -170,9 +180,11 @@ def check_mode(args, mode, failures):
     ref = torch_iteration(layers, params, offsets, x, labels, acts, failures)
     for j, (got, want) in enumerate(zip(acts, ref["values"]), start=1):
         close(f"{mode}: layer {j} activation", got, want, failures)
+    for j, (got, want) in enumerate(zip(split_acts(out["act_grads"], tensor_shapes), ref["act_grads"]), start=1):
+        close(f"{mode}: layer {j} output gradient", got, want, failures)
     close(f"{mode}: loss", out["loss"], [ref["loss"]], failures)
     for j, l in enumerate(layers, start=1):
-        if l["type"] in (nw.CONV, nw.FC):
+        if l["type"] in (nw.CONV, nw.FC, nw.BATCHNORM):
             n = int(np.prod(nw.shapes(X_SHAPE, layers)[1][j - 1]))
             close(f"{mode}: layer {j} weight gradient", out["grads"][offsets[j - 1]:offsets[j - 1] + n],
                   ref["grads"][offsets[j - 1]:offsets[j - 1] + n], failures)
@@ -181,30 +193,91 @@ def check_mode(args, mode, failures):
     return out
 
 
+def scratch_after_inputs(arrays, scratch):
+    """dram.size_bytes that leaves `scratch` bytes of DRAM after the loaded tensors (placed
+    64-byte aligned from 0x9001_0000 in a DRAM at 0x8000_0000, docs/accelerator_interface.md)."""
+    end = 0x9001_0000 - 0x8000_0000
+    for a in arrays:
+        end += (a.size * 4 + 63) // 64 * 64
+    return end + scratch
+
+
 def check_errors(args, failures):
     layers = nw.small_cnn()
     params, offsets, x, labels = nw.inputs(layers, X_SHAPE, CLASSES, SEED)
+    table = nw.net_table(layers, "ant", LEARNING_RATE, offsets)
     base = os.path.join(args.workdir, "errors")
     cases = []
-    bad_type = nw.net_table(layers, "ant", LEARNING_RATE, offsets)
-    bad_type[3, 0] = 9
-    cases.append(("unknown layer type", dict(net=bad_type), 3, "layer 3 (unknown): unknown layer type"))
+    # The manifest does not match the loaded tensors.
     cases.append(("params shorter than the network", dict(params=params[:100]), 3,
                   "layer 1 (conv): its weights lie outside `params`"))
-    bad_residual = nw.net_table(layers, "ant", LEARNING_RATE, offsets)
-    bad_residual[4, 2] = 1  # add of 8x12x12 and 8x6x6
+    cases.append(("labels for another batch size", dict(labels=np.append(labels, labels[:1])), 3,
+                  "labels N entries"))
+    bad_header = table.copy()
+    bad_header[0, 1] = len(layers) + 1
+    cases.append(("layer count not the table's rows", dict(net=bad_header), 3, "bad network: header row"))
+    bad_residual = table.copy()
+    bad_residual[6, 2] = 1  # add of 8x6x6 and 8x12x12
     cases.append(("residual of two shapes", dict(net=bad_residual), 3,
-                  "layer 4 (add): the two inputs have different shapes"))
+                  "layer 6 (add): the two inputs have different shapes"))
     cases.append(("labels out of range", dict(labels=labels + CLASSES), 3, "labels[0] is not a class index"))
+    # An unknown layer type.
+    bad_type = table.copy()
+    bad_type[3, 0] = 9
+    cases.append(("unknown layer type", dict(net=bad_type), 3, "layer 3 (unknown): unknown layer type"))
+    # No room for a chained output: DRAM ends 24 KiB after the inputs.
+    size = scratch_after_inputs([table, params, x, labels], 24 * 1024)
+    cases.append(("no room for an output", dict(extra=["--set", f"dram.size_bytes={size}"]), 4,
+                  "train_step: out of DRAM scratch at layer 1 (conv) forward"))
     # A job the accelerator rejects: an accumulator too small for one output plane.
     cases.append(("a job the accelerator rejects", dict(extra=["--set", "accumulator_buffer.capacity_bytes=256"]),
-                  20, "train_step: FAILED: layer 1 (conv) FW job: does not fit on chip (ant_error 9)"))
+                  20, "train_step: FAILED: layer 1 (conv) FW job: does not fit on chip (ant_error 9): one output plane"))
     for name, change, code, message in cases:
         result = run_firmware(args, base, layers, "ant", change.get("params", params), offsets, x,
                               change.get("labels", labels), extra=change.get("extra", ()), net=change.get("net"))
         if result.returncode != code or message not in result.stdout:
             failures.append(f"error case '{name}': exit {result.returncode} (want {code}), output: "
                             f"{result.stdout[-400:]!r} {result.stderr[-400:]!r}")
+        else:
+            print(f"error case '{name}': exit {code}: {message_line(result.stdout, message)}")
+
+
+def message_line(stdout, message):
+    return next(line for line in stdout.splitlines() if message in line)
+
+
+# The reproduction's ideal memory (docs/reproduction.md), given to the firmware run and the runner.
+IDEAL_MEMORY = ["dram.model=simple", "dram.bandwidth_gbps=1000000", "dram.latency_ns=0.001"]
+
+
+def check_replay(args, failures):
+    """Every job's counters in the firmware run equal the host-side runner's on the same tensors."""
+    layers = nw.small_cnn()
+    params, offsets, x, labels = nw.inputs(layers, X_SHAPE, CLASSES, SEED)
+    settings = IDEAL_MEMORY if args.memory == "ideal" else [f"dram.preset={args.memory}"]
+    for mode in args.modes.split(","):
+        workdir = os.path.join(args.workdir, mode)
+        extra = [a for s in settings for a in ("--set", s)]
+        result = run_firmware(args, workdir, layers, mode, params, offsets, x, labels, extra=extra)
+        if result.returncode != 0:
+            failures.append(f"{mode}: exit {result.returncode}: {result.stdout[-2000:]} {result.stderr[-2000:]}")
+            continue
+        out = load_outputs(workdir)
+        rows = job_replay.replay(args.ant_vp, os.path.join(workdir, "replay"), result.stdout, layers, params, offsets,
+                                 x, out["acts"], out["act_grads"], mode, settings)
+        if len(rows) != 3 * sum(1 for l in layers if l["type"] in (nw.CONV, nw.FC)):
+            failures.append(f"{mode}: {len(rows)} jobs replayed")
+        # The detailed DRAM model's timing depends on its state (open rows, refresh phase,
+        # posted writes) and on where the tensors lie: there only the work and bytes must agree.
+        simple_dram = args.memory in ("ideal", "scnn-50gbps")
+        compared = job_replay.COUNTERS if simple_dram else job_replay.COUNTERS[1:]
+        for j, op, fw, runner in rows:
+            same = all(fw[c] == runner[c] for c in compared)
+            cycles = f"cycles {fw['cycles']} vs {runner['cycles']} ({fw['cycles'] / runner['cycles'] - 1:+.1%})"
+            print(f"{mode} layer {j} {op}: {'equal' if same else 'DIFFERENT'}: {cycles}, RCPs {fw['products_rcp']}, "
+                  f"DRAM read {fw['dram_read_bytes']} B, written {fw['dram_write_bytes']} B")
+            if not same:
+                failures.append(f"{mode}: layer {j} {op}: firmware {fw}, runner {runner}")
 
 
 def main():
@@ -214,10 +287,15 @@ def main():
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--modes", default="dense,scnn,ant,ideal")
     parser.add_argument("--errors", action="store_true", help="check the error paths instead")
+    parser.add_argument("--replay", action="store_true",
+                        help="compare every job's counters with the host-side runner's instead")
+    parser.add_argument("--memory", default="ideal", help="--replay: ideal or a dram.preset")
     args = parser.parse_args()
     failures = []
     if args.errors:
         check_errors(args, failures)
+    elif args.replay:
+        check_replay(args, failures)
     else:
         outputs = {}
         for mode in args.modes.split(","):
@@ -240,7 +318,7 @@ def main():
                           f"between {modes[0]} and {m}")
     for f in failures:
         print("FAIL:", f)
-    if not args.errors:
+    if not args.errors and not args.replay:
         print(f"largest error relative to its tensor's scale: {WORST[0]:.3g} ({WORST[1]})")
     print("train_step check:", "FAILED" if failures else "passed")
     return 1 if failures else 0

@@ -12,6 +12,13 @@ void core_add(const float *a, const float *b, float *out, uint32_t count, int re
     }
 }
 
+void core_relu(float *x, uint32_t count)
+{
+    for (uint32_t i = 0; i < count; i++)
+        if (x[i] < 0.0f)
+            x[i] = 0.0f;
+}
+
 void core_avgpool(const float *in, float *out, uint32_t planes, uint32_t h, uint32_t w, uint32_t k)
 {
     const uint32_t ho = h / k, wo = w / k;
@@ -38,34 +45,65 @@ void core_avgpool_backward(const float *grad_out, float *grad_in, uint32_t plane
                 grad_in[((size_t)p * h + y) * w + x] += grad_out[((size_t)p * ho + y / k) * wo + x / k] * scale;
 }
 
-void core_fc(const float *in, const float *weight, float *out, uint32_t n, uint32_t features, uint32_t outputs)
+void core_transpose(const float *in, float *out, uint32_t rows, uint32_t cols)
 {
-    for (uint32_t s = 0; s < n; s++)
-        for (uint32_t o = 0; o < outputs; o++) {
-            float sum = 0.0f;
-            for (uint32_t f = 0; f < features; f++)
-                sum += in[(size_t)s * features + f] * weight[(size_t)o * features + f];
-            out[(size_t)s * outputs + o] = sum;
-        }
+    for (uint32_t r = 0; r < rows; r++)
+        for (uint32_t c = 0; c < cols; c++)
+            out[(size_t)c * rows + r] = in[(size_t)r * cols + c];
 }
 
-void core_fc_backward(const float *in, const float *weight, const float *grad_out, float *grad_in, float *grad_weight,
-                      uint32_t n, uint32_t features, uint32_t outputs)
+void core_batchnorm(const float *in, float *out, const float *gamma, const float *beta, uint32_t n, uint32_t c,
+                    uint32_t hw, float *mean, float *inv_std)
 {
-    for (uint32_t o = 0; o < outputs; o++)
-        for (uint32_t f = 0; f < features; f++) {
-            float sum = 0.0f;
-            for (uint32_t s = 0; s < n; s++)
-                sum += grad_out[(size_t)s * outputs + o] * in[(size_t)s * features + f];
-            grad_weight[(size_t)o * features + f] = sum;
-        }
-    for (uint32_t s = 0; s < n; s++)
-        for (uint32_t f = 0; f < features; f++) {
-            float sum = 0.0f;
-            for (uint32_t o = 0; o < outputs; o++)
-                sum += grad_out[(size_t)s * outputs + o] * weight[(size_t)o * features + f];
-            grad_in[(size_t)s * features + f] += sum;
-        }
+    const float count = (float)(n * hw);
+    for (uint32_t ch = 0; ch < c; ch++) {
+        float sum = 0.0f;
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < hw; i++)
+                sum += in[((size_t)s * c + ch) * hw + i];
+        const float m = sum / count;
+        /* Two passes: the variance from squared deviations, not E[x^2] - m^2, which cancels. */
+        float squares = 0.0f;
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < hw; i++) {
+                const float d = in[((size_t)s * c + ch) * hw + i] - m;
+                squares += d * d;
+            }
+        const float inv = 1.0f / sqrtf(squares / count + CORE_BATCHNORM_EPS);
+        mean[ch] = m;
+        inv_std[ch] = inv;
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < hw; i++) {
+                const size_t at = ((size_t)s * c + ch) * hw + i;
+                out[at] = gamma[ch] * (in[at] - m) * inv + beta[ch];
+            }
+    }
+}
+
+void core_batchnorm_backward(const float *in, const float *grad_out, float *grad_in, const float *gamma,
+                             const float *mean, const float *inv_std, float *grad_gamma, float *grad_beta, uint32_t n,
+                             uint32_t c, uint32_t hw)
+{
+    const float count = (float)(n * hw);
+    for (uint32_t ch = 0; ch < c; ch++) {
+        float sum_dy = 0.0f, sum_dy_xhat = 0.0f;
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < hw; i++) {
+                const size_t at = ((size_t)s * c + ch) * hw + i;
+                sum_dy += grad_out[at];
+                sum_dy_xhat += grad_out[at] * (in[at] - mean[ch]) * inv_std[ch];
+            }
+        grad_gamma[ch] = sum_dy_xhat;
+        grad_beta[ch] = sum_dy;
+        /* dx = gamma inv_std (dy - mean(dy) - xhat mean(dy xhat)): the batch statistics depend on x too. */
+        const float scale = gamma[ch] * inv_std[ch], mean_dy = sum_dy / count, mean_dy_xhat = sum_dy_xhat / count;
+        for (uint32_t s = 0; s < n; s++)
+            for (uint32_t i = 0; i < hw; i++) {
+                const size_t at = ((size_t)s * c + ch) * hw + i;
+                const float xhat = (in[at] - mean[ch]) * inv_std[ch];
+                grad_in[at] += scale * (grad_out[at] - mean_dy - xhat * mean_dy_xhat);
+            }
+    }
 }
 
 float core_softmax_cross_entropy(const float *logits, const float *labels, float *grad, uint32_t n, uint32_t classes)

@@ -13,6 +13,7 @@ const char *ts_layer_type_name(uint32_t type)
     case TS_ADD: return "add";
     case TS_AVGPOOL: return "avgpool";
     case TS_FC: return "fc";
+    case TS_BATCHNORM: return "batchnorm";
     }
     return "?";
 }
@@ -85,13 +86,18 @@ static int check_layer(ts_network *net, uint32_t j)
         out->h = out->w = 1;
         l->param_count = l->out_channels * in.c * in.h * in.w;
         break;
+    case TS_BATCHNORM:
+        l->param_count = 2 * in.c; /* gamma, then beta */
+        break;
     default:
         return bad(j, "unknown", "unknown layer type");
     }
-    if (l->type != TS_CONV && (l->act_topk || l->weight_topk))
-        return bad(j, name, "top-K applies to conv layers only (the post-processing unit)");
-    if (l->type != TS_CONV && l->type != TS_ADD && l->relu)
-        return bad(j, name, "ReLU applies to conv and add layers only");
+    if (l->weight_topk && l->type != TS_CONV)
+        return bad(j, name, "weight_topk applies to conv layers only");
+    if (l->act_topk && l->type != TS_CONV && l->type != TS_BATCHNORM)
+        return bad(j, name, "act_topk applies to conv and batchnorm layers only");
+    if (l->relu && l->type != TS_CONV && l->type != TS_ADD && l->type != TS_BATCHNORM)
+        return bad(j, name, "ReLU applies to conv, add and batchnorm layers only");
     if (l->act_topk > ts_elements(out))
         return bad(j, name, "act_topk exceeds the output's elements");
     if (l->param_count && (l->param_offset > net->params || l->param_count > net->params - l->param_offset))

@@ -20,7 +20,7 @@ enum {
     TS_F_TYPE = 0, TS_F_SRC = 1, TS_F_SRC2 = 2, TS_F_OUT_CHANNELS = 3, TS_F_KERNEL = 4, TS_F_STRIDE = 5,
     TS_F_PAD = 6, TS_F_RELU = 7, TS_F_ACT_TOPK = 8, TS_F_WEIGHT_TOPK = 9, TS_F_PARAM_OFFSET = 10
 };
-enum { TS_CONV = 1, TS_ADD = 2, TS_AVGPOOL = 3, TS_FC = 4 };
+enum { TS_CONV = 1, TS_ADD = 2, TS_AVGPOOL = 3, TS_FC = 4, TS_BATCHNORM = 5 };
 
 typedef struct ts_shape {
     uint32_t n, c, h, w;

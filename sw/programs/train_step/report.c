@@ -75,9 +75,10 @@ void ts_report_summary(const ts_report *r, float loss)
     const uint64_t micro = (uint64_t)((negative ? -loss : loss) * 1e6f + 0.5f);
     printf("summary: %s jobs, accelerator cycles %s, RCPs %s, DRAM read %s B, written %s B\n", u64(r->jobs, b[0]),
            u64(r->accel_cycles, b[1]), u64(r->rcps, b[2]), u64(r->dram_read, b[3]), u64(r->dram_write, b[4]));
-    printf("summary: core instructions %s (layers, loss and SGD %s), core cycles incl. waiting %s\n",
+    printf("summary: core instructions %s (layers, loss and SGD %s; CSR conversions %s), "
+           "core cycles incl. waiting %s\n",
            u64(ts_instructions() - r->start_instructions, b[5]), u64(r->core_layer_instructions, b[6]),
-           u64(ts_cycles() - r->start_cycles, b[7]));
+           u64(r->conversion_instructions, b[0]), u64(ts_cycles() - r->start_cycles, b[7]));
     printf("summary: loss %s%s.%06lu\n", negative ? "-" : "", u64(micro / 1000000u, b[0]),
            (unsigned long)(micro % 1000000u));
 }

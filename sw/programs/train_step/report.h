@@ -11,6 +11,7 @@ typedef struct ts_report {
     uint64_t start_instructions, start_cycles;
     uint64_t jobs, accel_cycles, rcps, dram_read, dram_write;
     uint64_t core_layer_instructions;
+    uint64_t conversion_instructions; /* CSR compression and expansion */
 } ts_report;
 
 uint64_t ts_instructions(void); /* minstret */
