@@ -257,9 +257,9 @@ ant_status ant_tensor_dense(ant_tensor_desc *t, uint32_t planes, uint32_t rows, 
 }
 
 /* Every tensor array starts on a 64-byte boundary, the DMA engine's default burst
- * (dma.burst_bytes): an array that starts inside a burst costs the job a partial burst more
- * of DRAM traffic. The host-side runner (`ant-vp layer`) places its arrays the same way, so
- * a firmware job and the runner's job on the same tensors move the same bytes. */
+ * (dma.burst_bytes): the bursts a job reads depend on where its arrays start. The host-side
+ * runner (`ant-vp layer`) places its arrays the same way, so a firmware job and the runner's
+ * job on the same tensors move the same bytes. */
 #define ANT_ARRAY_ALIGN 64u
 
 static ant_status alloc_csr_arrays(ant_tensor_desc *t, uint32_t planes, uint32_t rows, uint32_t entries,
