@@ -12,6 +12,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -64,7 +65,8 @@ def resnet18():
 
 
 def torch_step(layers, params, offsets, x, labels, repeats=5):
-    """PyTorch's dense training step of the same network (no masks), best of `repeats`."""
+    """PyTorch's dense training step of the same network (no masks): the best wall and CPU
+    seconds of `repeats`."""
     _, weight_shapes = nw.shapes(x.shape, layers)
     ws = {}
     for j, l in enumerate(layers):
@@ -72,9 +74,9 @@ def torch_step(layers, params, offsets, x, labels, repeats=5):
             n = int(np.prod(weight_shapes[j]))
             ws[j] = torch.tensor(params[offsets[j]:offsets[j] + n].reshape(weight_shapes[j]), requires_grad=True)
     xt, yt = torch.tensor(x), torch.tensor(labels.astype(np.int64))
-    best = None
+    best = best_cpu = None
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         values = [xt]
         for j, l in enumerate(layers):
             src = values[l["src"]]
@@ -99,9 +101,10 @@ def torch_step(layers, params, offsets, x, labels, repeats=5):
         with torch.no_grad():
             for w in ws.values():
                 w -= 0.01 * w.grad
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
         best = elapsed if best is None else min(best, elapsed)
-    return best
+        best_cpu = cpu if best_cpu is None else min(best_cpu, cpu)
+    return best, best_cpu
 
 
 IDEAL_MEMORY = ["dram.model=simple", "dram.bandwidth_gbps=1000000", "dram.latency_ns=0.001"]
@@ -121,11 +124,15 @@ def run_firmware(args, tmp, layers, params, offsets, x, labels, mode, memory):
         cmd += ["--save", f"{name}={os.path.join(tmp, 'out_' + name + '.npy')}"]
     for setting in settings:
         cmd += ["--set", setting]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     result = subprocess.run(cmd, capture_output=True, text=True)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if result.returncode != 0:
         raise RuntimeError(f"{mode} {memory}: exit {result.returncode}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
     with open(stats) as f:
         doc = json.load(f)
+    # CPU seconds of the ant-vp process: on a shared machine its wall time also counts waiting.
+    doc["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     saved = {name: np.load(os.path.join(tmp, "out_" + name + ".npy")) for name in ("acts", "act_grads")}
     return result.stdout, doc, saved, settings
 
@@ -141,7 +148,8 @@ def record(console, doc, rows):
         by_work[key] = by_work.get(key, 0) + int(count)
     cycles = [r[2]["cycles"] / r[3]["cycles"] - 1 for r in rows]
     return {
-        "wall_s": doc["wall_clock_s"], "mips": doc["mips"], "simulated_ns": doc["simulated_time_ns"],
+        "wall_s": doc["wall_clock_s"], "cpu_s": doc["cpu_s"], "mips": doc["mips"],
+        "simulated_ns": doc["simulated_time_ns"],
         "jobs": int(accel.group(1)), "accelerator_cycles": int(accel.group(2)), "rcps": int(accel.group(3)),
         "dram_read": int(accel.group(4)), "dram_write": int(accel.group(5)),
         "core_instructions": int(core.group(1)), "core_layer_instructions": int(core.group(2)),
@@ -152,7 +160,7 @@ def record(console, doc, rows):
             "work_and_bytes_equal": sum(1 for r in rows if all(r[2][c] == r[3][c] for c in job_replay.COUNTERS[1:])),
             "cycles_firmware": sum(r[2]["cycles"] for r in rows), "cycles_runner": sum(r[3]["cycles"] for r in rows),
             "cycle_ratio_min": min(cycles), "cycle_ratio_max": max(cycles),
-            "host_seconds": sum(r[3]["wall_seconds"] for r in rows)},
+            "wall_seconds": sum(r[3]["wall_seconds"] for r in rows)},
         "per_job": [{"layer": j, "op": op, "firmware": fw, "runner": runner} for j, op, fw, runner in rows],
     }
 
@@ -166,6 +174,7 @@ def main():
                         help="mode@memory, memory: ideal or a dram.preset (ddr4-3200 is ant-vp run's default)")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    load_at_start = os.getloadavg()
     layers = resnet18()
     params, offsets, x, labels = nw.inputs(layers, (1, 3, 32, 32), 10, seed=18)
     summary = {"layers": len(layers), "params": int(params.size), "runs": {}}
@@ -180,8 +189,12 @@ def main():
                                      saved["acts"], saved["act_grads"], mode, settings)
             summary["runs"][name] = record(console, doc, rows)
             print(name, json.dumps({k: v for k, v in summary["runs"][name].items() if k != "per_job"}))
-    summary["torch_dense_step_s"] = torch_step(layers, params, offsets, x, labels)
-    print("torch dense CPU step (1 thread, best of 5):", summary["torch_dense_step_s"])
+    summary["torch_dense_step_s"], summary["torch_dense_step_cpu_s"] = torch_step(layers, params, offsets, x, labels)
+    summary["torch_version"] = torch.__version__
+    summary["load_average"] = [load_at_start, os.getloadavg()]
+    summary["host_cpus"] = os.cpu_count()
+    print("torch dense CPU step (1 thread, best of 5): %.3f s wall, %.3f s CPU" %
+          (summary["torch_dense_step_s"], summary["torch_dense_step_cpu_s"]))
     with open(os.path.join(args.out, "summary.json"), "w") as f:
         json.dump(summary, f, indent=1)
     return 0
