@@ -167,6 +167,13 @@ def check_mode(args, mode, failures):
     if result.returncode != 0:
         failures.append(f"{mode}: exit {result.returncode}: {result.stdout[-2000:]} {result.stderr[-2000:]}")
         return None
+    # Deterministic: a second run prints the same console (every counter, instruction count
+    # and the loss) and saves the same bits.
+    again = run_firmware(args, workdir + "_again", layers, mode, params, offsets, x, labels)
+    if again.stdout != result.stdout:
+        failures.append(f"{mode}: a second run printed another console")
+    elif any(not np.array_equal(load_outputs(workdir)[n], load_outputs(workdir + "_again")[n]) for n in SAVED):
+        failures.append(f"{mode}: a second run saved other tensors")
     lines = result.stdout.splitlines()
     jobs = [line for line in lines if line.startswith("layer ") and (" FW:" in line or " BD:" in line or " BW:" in line)]
     accelerated = sum(1 for l in layers if l["type"] in (nw.CONV, nw.FC))  # fc: SPMM jobs
