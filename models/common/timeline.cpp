@@ -84,7 +84,10 @@ void timeline::slice(track_id track, sc_core::sc_time start, sc_core::sc_time en
         ++dropped_;
         return;
     }
-    slices_.push_back({track, to_ps(start), to_ps(end), name, std::move(arguments)});
+    std::string rendered;
+    for (size_t a = 0; a < arguments.size(); ++a)
+        rendered += (a ? "," : "") + quote(arguments[a].first) + ":" + arguments[a].second;
+    slices_.push_back({track, to_ps(start), to_ps(end), name, std::move(rendered)});
 }
 
 void timeline::sample(const std::string& group_name, const std::string& counter, sc_core::sc_time at,
@@ -204,12 +207,8 @@ std::string timeline::json() const
         std::string e = "{\"ph\":\"X\",\"pid\":" + std::to_string(tracks_[s.track].group + 1) +
                         ",\"tid\":" + std::to_string(tid[s.track][lane_of[i]]) + ",\"ts\":" + micros(s.start_ps) +
                         ",\"dur\":" + micros(s.end_ps - s.start_ps) + ",\"name\":" + quote(s.name);
-        if (!s.arguments.empty()) {
-            e += ",\"args\":{";
-            for (size_t a = 0; a < s.arguments.size(); ++a)
-                e += (a ? "," : "") + quote(s.arguments[a].first) + ":" + s.arguments[a].second;
-            e += "}";
-        }
+        if (!s.arguments.empty())
+            e += ",\"args\":{" + s.arguments + "}";
         event(e + "}");
     }
     auto counter = [&](uint32_t g, const std::string& name, uint64_t ps,

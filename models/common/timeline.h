@@ -30,7 +30,7 @@ public:
     // Arguments shown with a slice: (key, value already in JSON form).
     using args = std::vector<std::pair<std::string, std::string>>;
 
-    explicit timeline(size_t max_slices = 400000, size_t max_bins = 2000);
+    explicit timeline(size_t max_slices = 200000, size_t max_bins = 2000);
 
     // The track `name` in group `group`, created on first use (groups and tracks are shown in
     // the order they were first asked for).
@@ -72,7 +72,7 @@ private:
         track_id track;
         uint64_t start_ps, end_ps;
         std::string name;
-        args arguments;
+        std::string arguments;  // rendered JSON members, "" for none: one allocation a slice
     };
     struct sample_info {
         uint32_t group;
