@@ -1,5 +1,7 @@
 #include "ant_accelerator.h"
 
+#include <cstdio>
+
 #include <tlm_utils/tlm_quantumkeeper.h>
 
 #include "command_extension.h"
@@ -59,8 +61,41 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
 void ant_accelerator::set_timeline(timeline* t)
 {
     timeline_ = t;
+    if (t)
+        t->track("accelerator", "job sequencer");  // first of the accelerator's tracks
     sequencer.set_timeline(t);
     dma.set_timeline(t);
+}
+
+// One slice per job, exactly job.cycles long (top-K pass included), so the slices add up to
+// the jobs' cycles.
+void ant_accelerator::record_job(const layer_job& job, sc_core::sc_time start)
+{
+    static const char* const ops[] = {"fw", "bd", "bw", "spmm"};
+    static const char* const modes[] = {"dense", "scnn", "ant", "ideal"};
+    const ant_job_desc& d = job.desc;
+    const char* op = d.op < 4 ? ops[d.op] : "?";
+    const char* mode = d.mode < 4 ? modes[d.mode] : "?";
+    char shape[160];
+    if (d.op == ANT_OP_SPMM)
+        std::snprintf(shape, sizeof shape, "%ux%u * %ux%u", d.a.rows, d.a.cols, d.b.rows, d.b.cols);
+    else
+        std::snprintf(shape, sizeof shape, "n%u c%u k%u %ux%u r%ux%u stride %ux%u pad %ux%u", d.n, d.c, d.k, d.h, d.w,
+                      d.r, d.s, d.stride_h, d.stride_w, d.pad_h, d.pad_w);
+    timeline::args a = {{"job", std::to_string(++jobs_recorded_)},
+                        {"op", timeline::quote(op)},
+                        {"mode", timeline::quote(mode)},
+                        {"shape", timeline::quote(shape)},
+                        {"cycles", std::to_string(job.cycles)},
+                        {"ok", job.ok ? "true" : "false"},
+                        {"load_stall_cycles", std::to_string(job.load_stall_cycles)},
+                        {"drain_cycles", std::to_string(job.drain_cycles)},
+                        {"dram_read_bytes", std::to_string(job.dram_read_bytes)},
+                        {"dram_write_bytes", std::to_string(job.dram_write_bytes)}};
+    if (!job.ok)
+        a.emplace_back("error", timeline::quote(job.error));
+    timeline_->slice(timeline_->track("accelerator", "job sequencer"), start, start + clock_period * double(job.cycles),
+                     std::string(op) + " " + mode + (job.ok ? "" : " (failed)"), std::move(a), true);
 }
 
 void ant_accelerator::submit(layer_job* job)
@@ -76,6 +111,7 @@ void ant_accelerator::intake()
             wait(work_);
         layer_job* job = queue_.front();
         queue_.pop_front();
+        const sc_core::sc_time start = sc_core::sc_time_stamp();
         if ((job->desc.flags & ANT_JOB_FLAG_TOPK) && job->desc.topk == 0) {
             job->ok = false;
             job->error_code = ANT_ERR_BAD_DIMS;
@@ -86,6 +122,8 @@ void ant_accelerator::intake()
             if (job->ok && (job->desc.flags & ANT_JOB_FLAG_TOPK))
                 run_topk(*job);
         }
+        if (timeline_)
+            record_job(*job, start);
         done_.notify(sc_core::SC_ZERO_TIME);
     }
 }

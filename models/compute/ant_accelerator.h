@@ -67,10 +67,12 @@ public:
 private:
     void intake();
     void run_topk(layer_job& job);
+    void record_job(const layer_job& job, sc_core::sc_time start);
 
     std::deque<layer_job*> queue_;
     sc_core::sc_event work_, done_;
     timeline* timeline_ = nullptr;
+    uint64_t jobs_recorded_ = 0;
 };
 
 }  // namespace ant

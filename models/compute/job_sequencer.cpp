@@ -1,6 +1,5 @@
 #include "job_sequencer.h"
 
-#include <cstdio>
 #include <algorithm>
 #include <sstream>
 #include <unordered_set>
@@ -57,39 +56,8 @@ void job_sequencer::set_timeline(timeline* t)
     timeline_ = t;
     if (!t)
         return;
-    job_track_ = t->track("accelerator", "job sequencer");
     pe_track_ = t->track("accelerator", "PE array");
     drain_track_ = t->track("accelerator", "post-processing");
-}
-
-// One slice per job, exactly job.cycles long, so the slices add up to the cycles statistic.
-void job_sequencer::record_job(const layer_job& job, sc_core::sc_time start)
-{
-    static const char* const ops[] = {"fw", "bd", "bw", "spmm"};
-    static const char* const modes[] = {"dense", "scnn", "ant", "ideal"};
-    const ant_job_desc& d = job.desc;
-    const char* op = d.op < 4 ? ops[d.op] : "?";
-    const char* mode = d.mode < 4 ? modes[d.mode] : "?";
-    char shape[160];
-    if (d.op == ANT_OP_SPMM)
-        std::snprintf(shape, sizeof shape, "%ux%u * %ux%u", d.a.rows, d.a.cols, d.b.rows, d.b.cols);
-    else
-        std::snprintf(shape, sizeof shape, "n%u c%u k%u %ux%u r%ux%u stride %ux%u pad %ux%u", d.n, d.c, d.k, d.h, d.w,
-                      d.r, d.s, d.stride_h, d.stride_w, d.pad_h, d.pad_w);
-    timeline::args a = {{"job", std::to_string(job_id_)},
-                        {"op", timeline::quote(op)},
-                        {"mode", timeline::quote(mode)},
-                        {"shape", timeline::quote(shape)},
-                        {"cycles", std::to_string(job.cycles)},
-                        {"ok", job.ok ? "true" : "false"},
-                        {"load_stall_cycles", std::to_string(job.load_stall_cycles)},
-                        {"drain_cycles", std::to_string(job.drain_cycles)},
-                        {"dram_read_bytes", std::to_string(job.dram_read_bytes)},
-                        {"dram_write_bytes", std::to_string(job.dram_write_bytes)}};
-    if (!job.ok)
-        a.emplace_back("error", timeline::quote(job.error));
-    timeline_->slice(job_track_, start, start + clock_ * double(job.cycles),
-                     std::string(op) + " " + mode + (job.ok ? "" : " (failed)"), std::move(a), true);
 }
 
 void job_sequencer::submit(layer_job* job)
@@ -309,8 +277,6 @@ void job_sequencer::execute(layer_job& job)
     job.dram_read_bytes = dram_read_;
     job.dram_write_bytes = dram_write_;
     cycles_ += job.cycles;
-    if (timeline_)
-        record_job(job, start);
 }
 
 // The planes of passes 0, 1, ... (as planes_of(j) lists them) while they fit `capacity`, the

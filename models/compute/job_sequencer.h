@@ -52,7 +52,7 @@ public:
     statistics stats() const;
     void reset_stats();
 
-    // Records jobs, the PE array's passes and stalls, and drains on `t` (nullptr: off).
+    // Records the PE array's passes and stalls, and drains on `t` (nullptr: off).
     void set_timeline(timeline* t);
 
     // A tensor in DRAM as the sequencer sees it once its plane table is read.
@@ -106,9 +106,8 @@ private:
     uint64_t dram_read_ = 0, dram_write_ = 0;  // bytes this job moved
 
     timeline* timeline_ = nullptr;
-    timeline::track_id job_track_ = 0, pe_track_ = 0, drain_track_ = 0;
+    timeline::track_id pe_track_ = 0, drain_track_ = 0;
     sc_core::sc_time absolute_now() const { return sc_core::sc_time_stamp() + qk_.get_local_time(); }
-    void record_job(const layer_job& job, sc_core::sc_time start);
 
     uint64_t jobs_ = 0, failed_ = 0, passes_ = 0, stationary_loads_ = 0, broadcast_loads_ = 0;
     uint64_t cycles_ = 0, load_stall_cycles_ = 0, drain_cycles_ = 0, output_groups_ = 0;

@@ -4,7 +4,7 @@
 statistics of the same run.
 
   check_traces.py timeline-run VP FIRMWARE WORKDIR  (layer_job on inputs made in WORKDIR)
-  check_traces.py timeline-layer VP WORKDIR
+  check_traces.py timeline-layer VP WORKDIR [ant-vp layer options]
   check_traces.py instructions VP FIRMWARE WORKDIR  (hello: instructions, traps, exit line)
   check_traces.py mmio VP FIRMWARE WORKDIR           (accel_errors: every register access)
 """
@@ -111,11 +111,15 @@ def timeline_run(vp, firmware, work):
     stats = json.load(open(st))
     doc, tracks = load_timeline(tl)
     clock = stats["accelerator_configuration"]["accelerator.clock_ghz"]
-    seq = check_jobs(tracks, int(stat(stats, "accelerator.job_sequencer.jobs")),
-                     int(stat(stats, "accelerator.job_sequencer.cycles")), clock)
+    # The per-job statistics count every job the firmware queued; without top-K passes (none
+    # in layer_job) their cycles are the job sequencer's too.
+    seq = check_jobs(tracks, len(stats["jobs"]), int(stats["job_totals"]["cycles"]), clock)
+    if int(stats["job_totals"]["cycles"]) != int(stat(stats, "accelerator.job_sequencer.cycles")):
+        fail("per-job cycles %d, job sequencer cycles %d" % (stats["job_totals"]["cycles"],
+                                                             stat(stats, "accelerator.job_sequencer.cycles")))
     # ... and one by one, in order, equal to the per-job statistics.
-    per_job = [j["cycles"] for j in stats.get("jobs", [])]
-    if per_job and per_job != [e["args"]["cycles"] for e in seq]:
+    per_job = [j["cycles"] for j in stats["jobs"]]
+    if per_job != [e["args"]["cycles"] for e in seq]:
         fail("job slices %s, per-job statistics %s" % ([e["args"]["cycles"] for e in seq], per_job))
     core = tracks.get("core/core", [])
     if not core:
@@ -136,7 +140,7 @@ def timeline_run(vp, firmware, work):
                                                            len(doc["traceEvents"])))
 
 
-def timeline_layer(vp, work):
+def timeline_layer(vp, work, *extra):
     os.makedirs(work, exist_ok=True)
     rng = np.random.default_rng(5)
     a = (rng.random((1, 8, 12, 12)) * (rng.random((1, 8, 12, 12)) < 0.3)).astype(np.float32)
@@ -146,13 +150,15 @@ def timeline_layer(vp, work):
     tl, st = os.path.join(work, "layer.json"), os.path.join(work, "layer_stats.json")
     run([vp, "layer", "--op", "fw", "--mode", "ant", "--a", os.path.join(work, "a.npy"), "--b",
          os.path.join(work, "b.npy"), "--pad", "1", "--out", os.path.join(work, "out.npy"), "--stats", st,
-         "--timeline", tl])
+         "--timeline", tl] + list(extra))
     stats = json.load(open(st))
     doc, tracks = load_timeline(tl)
     clock = stats["config"]["accelerator.clock_ghz"]
     check_jobs(tracks, 1, int(stats["cycles"]), clock)
     if any(t.startswith("core/") for t in tracks):
         fail("a core track in a layer run")
+    if "--topk" in extra and not any(e["name"] == "top-K" for e in tracks["accelerator/post-processing"]):
+        fail("no top-K slice")
     print("timeline-layer: %d cycles, %d events" % (stats["cycles"], len(doc["traceEvents"])))
 
 
@@ -239,7 +245,7 @@ def main():
     if what == "timeline-run":
         timeline_run(*sys.argv[2:5])
     elif what == "timeline-layer":
-        timeline_layer(*sys.argv[2:4])
+        timeline_layer(*sys.argv[2:])
     elif what == "instructions":
         instructions(*sys.argv[2:5])
     elif what == "mmio":
