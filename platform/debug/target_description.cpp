@@ -11,6 +11,11 @@ const std::vector<described_csr>& described_csrs()
         {0x7a4, "tinfo"},    {0xb00, "mcycle"},  {0xb02, "minstret"}, {0xb80, "mcycleh"},
         {0xb82, "minstreth"}, {0xf11, "mvendorid"}, {0xf12, "marchid"}, {0xf13, "mimpid"},
         {0xf14, "mhartid"},
+        {0x3a0, "pmpcfg0"},   {0x3a1, "pmpcfg1"},   {0x3a2, "pmpcfg2"},   {0x3a3, "pmpcfg3"},
+        {0x3b0, "pmpaddr0"},  {0x3b1, "pmpaddr1"},  {0x3b2, "pmpaddr2"},  {0x3b3, "pmpaddr3"},
+        {0x3b4, "pmpaddr4"},  {0x3b5, "pmpaddr5"},  {0x3b6, "pmpaddr6"},  {0x3b7, "pmpaddr7"},
+        {0x3b8, "pmpaddr8"},  {0x3b9, "pmpaddr9"},  {0x3ba, "pmpaddr10"}, {0x3bb, "pmpaddr11"},
+        {0x3bc, "pmpaddr12"}, {0x3bd, "pmpaddr13"}, {0x3be, "pmpaddr14"}, {0x3bf, "pmpaddr15"},
     };
     return csrs;
 }

@@ -1,5 +1,6 @@
 /* The ANT accelerator driver (see ant_driver.h). */
 #include "ant_driver.h"
+#include "ant_driver_internal.h"
 
 #include <string.h>
 
@@ -14,12 +15,14 @@ static ant_status last_error;
 static volatile uint32_t interrupts;
 static volatile int timer_fired;
 
-static ant_status fail(ant_status s)
+ant_status ant_driver_record(ant_status s)
 {
     if (s != ANT_OK)
         last_error = s;
     return s;
 }
+
+static ant_status fail(ant_status s) { return ant_driver_record(s); }
 
 /* MEIP: acknowledge whatever is pending (the outcome is read from the descriptor and the
  * registers by ant_wait, the interrupt only wakes the core). */

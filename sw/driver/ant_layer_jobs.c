@@ -69,9 +69,10 @@ ant_status ant_layer_bw(ant_job_desc *d, const ant_conv_layer *l, uint32_t mode,
 }
 
 ant_status ant_layer_spmm(ant_job_desc *d, uint32_t mode, const ant_tensor_desc *a, const ant_tensor_desc *b,
-                          uint32_t out_format, ant_arena *arena)
+                          uint32_t flags, uint32_t out_format, ant_arena *arena)
 {
-    if (!d || !a || !b || a->planes != 1 || b->planes != 1 || a->cols != b->rows || mode > ANT_MODE_CODE_IDEAL)
+    if (!d || !a || !b || a->planes != 1 || b->planes != 1 || a->cols != b->rows || mode > ANT_MODE_CODE_IDEAL ||
+        (flags & ~ANT_JOB_FLAG_RELU))
         return ANT_DRV_INVALID;
     const ant_job_desc zero = {0};
     *d = zero;
@@ -79,6 +80,7 @@ ant_status ant_layer_spmm(ant_job_desc *d, uint32_t mode, const ant_tensor_desc 
     d->mode = mode;
     d->a = *a;
     d->b = *b;
+    d->flags = flags;
     return output(d, out_format, 1, a->rows, b->cols, arena);
 }
 

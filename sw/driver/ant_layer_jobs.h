@@ -8,6 +8,7 @@
  *                ANT_FORMAT_CSR, &arena);            fw.out is the next layer's activation
  *   ant_layer_bd(&bd, &L, mode, &dy, &w_sparse, ANT_FORMAT_DENSE, &arena);   input gradient
  *   ant_layer_bw(&bw, &L, mode, &fw_input, &dy, &arena);                     dense weight gradient
+ *   ant_layer_spmm(&fc, mode, &a, &b, ANT_JOB_FLAG_RELU, ANT_FORMAT_CSR, &arena);  FC layer + ReLU
  *
  * Operands are CSR or DENSE tensor descriptors (ant_tensor_*), checked against the layer's
  * shapes; outputs are allocated from the arena with room for every element (a CSR output
@@ -47,9 +48,11 @@ ANT_MUST_CHECK ant_status ant_layer_bd(ant_job_desc *d, const ant_conv_layer *l,
 ANT_MUST_CHECK ant_status ant_layer_bw(ant_job_desc *d, const ant_conv_layer *l, uint32_t mode,
                                        const ant_tensor_desc *act, const ant_tensor_desc *grad_out,
                                        ant_arena *arena);
-/* SPMM: a (M x K) * b (K x N) -> out (M x N) in out_format. */
+/* SPMM: a (M x K) * b (K x N) -> out (M x N) in out_format; flags: 0 or ANT_JOB_FLAG_RELU
+ * (a fully connected layer with its activation). */
 ANT_MUST_CHECK ant_status ant_layer_spmm(ant_job_desc *d, uint32_t mode, const ant_tensor_desc *a,
-                                         const ant_tensor_desc *b, uint32_t out_format, ant_arena *arena);
+                                         const ant_tensor_desc *b, uint32_t flags, uint32_t out_format,
+                                         ant_arena *arena);
 
 /* Submits one job and sleeps until it has finished: ANT_OK or its error. */
 ANT_MUST_CHECK ant_status ant_run_job(ant_job_desc *d);

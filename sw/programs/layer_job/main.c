@@ -16,12 +16,10 @@
 #include <string.h>
 
 #include "ant_driver.h"
-#include "ant_manifest.h"
+#include "ant_manifest_access.h"
 #include "hal.h"
 
 #define MODE ANT_MODE_CODE_ANT
-
-static ant_manifest *const manifest = (ant_manifest *)ANT_MANIFEST_ADDRESS;
 
 static const char *u64(uint64_t v, char *buf) /* picolibc's small printf has no %llu */
 {
@@ -35,34 +33,6 @@ static const char *u64(uint64_t v, char *buf) /* picolibc's small printf has no 
         buf[i] = tmp[n - 1 - i];
     buf[n] = 0;
     return buf;
-}
-
-static const ant_manifest_tensor *find(const char *name, uint32_t ndim)
-{
-    for (uint32_t i = 0; i < manifest->inputs && i < ANT_MANIFEST_MAX_TENSORS; i++) {
-        const ant_manifest_tensor *t = &manifest->tensors[i];
-        if (strncmp(t->name, name, ANT_MANIFEST_NAME_BYTES) == 0)
-            return t->ndim == ndim ? t : NULL;
-    }
-    return NULL;
-}
-
-static int publish(const char *name, uint32_t address, const uint32_t shape[4])
-{
-    if (manifest->count >= ANT_MANIFEST_MAX_TENSORS)
-        return 0;
-    ant_manifest_tensor *t = &manifest->tensors[manifest->count];
-    memset(t, 0, sizeof *t);
-    strncpy(t->name, name, ANT_MANIFEST_NAME_BYTES - 1);
-    t->address = address;
-    t->ndim = 4;
-    t->bytes = 4;
-    for (int d = 0; d < 4; d++) {
-        t->shape[d] = shape[d];
-        t->bytes *= shape[d];
-    }
-    manifest->count++;
-    return 1;
 }
 
 static void print_counters(const char *op, ant_status s)
@@ -89,7 +59,7 @@ static int run_job(const char *op, const char *out_name, int index, ant_job_desc
     if (s != ANT_OK)
         return 10 + index;
     /* The accelerator wrote the output dense, in place: publish it as it is. */
-    if (!publish(out_name, desc->out.values, shape))
+    if (ant_manifest_publish(out_name, (const float *)(uintptr_t)desc->out.values, 4, shape) != ANT_OK)
         return 4;
     return 0;
 }
@@ -104,11 +74,12 @@ int main(void)
 {
     hal_uart_init();
     printf("layer_job: FW, BD and BW through the ANT accelerator\n");
-    if (manifest->magic != ANT_MANIFEST_MAGIC || manifest->version != ANT_MANIFEST_VERSION) {
+    if (!ant_manifest_get()) {
         printf("layer_job: no job manifest in DRAM (run with --load x=x.npy --load w=w.npy [--load dy=dy.npy])\n");
         return 3;
     }
-    const ant_manifest_tensor *x = find("x", 4), *w = find("w", 4), *dy = find("dy", 4);
+    const ant_manifest_tensor *x = ant_manifest_find("x", 4), *w = ant_manifest_find("w", 4),
+                              *dy = ant_manifest_find("dy", 4);
     if (!x || !w || x->shape[1] != w->shape[1]) {
         printf("layer_job: need x (N,C,H,W) and w (K,C,R,S) with the same C\n");
         return 3;
@@ -143,8 +114,7 @@ int main(void)
         return 5;
     }
     ant_arena arena;
-    if (ant_arena_init(&arena, manifest->scratch_base,
-                       manifest->scratch_end ? manifest->scratch_end : 0xFFFFFFF0u) != ANT_OK)
+    if (ant_manifest_scratch(&arena) != ANT_OK)
         return 4;
 
     /* Operands in CSR, compressed once and shared by the jobs. */

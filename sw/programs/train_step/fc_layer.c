@@ -39,7 +39,7 @@ int fc_forward(ts_state *s, uint32_t j)
     const float *xt = transposed(s, j, s->tensor[l->src].dense, n, features);
     if (!xt || !matrix(s, &s->weight_csr[j], s->params + l->param_offset, outputs, features) ||
         !matrix(s, &x_t, xt, features, n) ||
-        ant_layer_spmm(d, s->net.mode, &s->weight_csr[j], &x_t, ANT_FORMAT_DENSE, &s->arena) != ANT_OK)
+        ant_layer_spmm(d, s->net.mode, &s->weight_csr[j], &x_t, 0, ANT_FORMAT_DENSE, &s->arena) != ANT_OK)
         return EXIT_NO_MEMORY;
     const int rc = ts_job(s, j, "FW", d);
     if (rc)
@@ -59,8 +59,8 @@ int fc_backward(ts_state *s, uint32_t j)
     ant_job_desc *bd = ts_take(s, sizeof *bd), *bw = ts_take(s, sizeof *bw);
     if (!bd || !bw || !dy_t || !ts_grad_of(s, l->src) || !matrix(s, &dy_csr, dy, n, outputs) ||
         !matrix(s, &dy_t_csr, dy_t, outputs, n) || !matrix(s, &x_csr, s->tensor[l->src].dense, n, features) ||
-        ant_layer_spmm(bd, s->net.mode, &dy_csr, &s->weight_csr[j], ANT_FORMAT_DENSE, &s->arena) != ANT_OK ||
-        ant_layer_spmm(bw, s->net.mode, &dy_t_csr, &x_csr, ANT_FORMAT_DENSE, &s->arena) != ANT_OK)
+        ant_layer_spmm(bd, s->net.mode, &dy_csr, &s->weight_csr[j], 0, ANT_FORMAT_DENSE, &s->arena) != ANT_OK ||
+        ant_layer_spmm(bw, s->net.mode, &dy_t_csr, &x_csr, 0, ANT_FORMAT_DENSE, &s->arena) != ANT_OK)
         return EXIT_NO_MEMORY;
     int rc = ts_job(s, j, "BD", bd);
     if (rc == 0)

@@ -18,7 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "ant_manifest.h"
+#include "ant_manifest_access.h"
 #include "core_layers.h"
 #include "hal.h"
 #include "train_state.h"
@@ -26,13 +26,7 @@
 static ant_manifest *const manifest = (ant_manifest *)ANT_MANIFEST_ADDRESS;
 static ts_state state;
 
-static const ant_manifest_tensor *input(const char *name)
-{
-    for (uint32_t i = 0; i < manifest->inputs; i++)
-        if (strncmp(manifest->tensors[i].name, name, ANT_MANIFEST_NAME_BYTES) == 0)
-            return &manifest->tensors[i];
-    return NULL;
-}
+static const ant_manifest_tensor *input(const char *name) { return ant_manifest_find(name, 0); }
 
 static int forward(ts_state *s, uint32_t j)
 {
@@ -56,20 +50,7 @@ static int backward(ts_state *s, uint32_t j)
 
 static int publish(const char *name, const float *data, uint32_t ndim, const uint32_t *shape)
 {
-    if (manifest->count >= ANT_MANIFEST_MAX_TENSORS)
-        return 0;
-    ant_manifest_tensor *t = &manifest->tensors[manifest->count];
-    memset(t, 0, sizeof *t);
-    strncpy(t->name, name, ANT_MANIFEST_NAME_BYTES - 1);
-    t->address = (uint32_t)(uintptr_t)data;
-    t->ndim = ndim;
-    t->bytes = 4;
-    for (uint32_t d = 0; d < ANT_MANIFEST_MAX_DIMS; d++) {
-        t->shape[d] = d < ndim ? shape[d] : 1u;
-        t->bytes *= t->shape[d];
-    }
-    manifest->count++;
-    return 1;
+    return ant_manifest_publish(name, data, ndim, shape) == ANT_OK;
 }
 
 /* Every layer's output (after ReLU/top-K) or its gradient, back to back in layer order. */
