@@ -7,8 +7,8 @@
 // anyway, they go to extra lanes of the track ("name (2)"), so the viewer never mis-nests.
 // Rates (DRAM bytes) are summed into time bins and written as counter events ("ph":"C"):
 // the bins widen (pairs merge) whenever more than `max_bins` would be needed, so a long run
-// costs no more than a short one. Detail slices beyond `max_slices` are dropped and counted
-// (the file says how many); essential ones (jobs, core states) are always kept.
+// costs no more than a short one. Slices (and counter samples) beyond `max_slices` are
+// dropped and counted (the file says how many); essential ones (jobs) are always kept.
 //
 // Modules hold a `timeline*` that is null unless a timeline was asked for: recording costs
 // nothing else when it is off.

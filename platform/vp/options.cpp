@@ -100,8 +100,8 @@ void apply_config(vp_config& config, const std::string& file, const std::vector<
 std::string timeline_document(const timeline& t)
 {
     if (t.dropped())
-        std::cerr << "ant-vp: warning: --timeline: " << t.dropped() << " detail slices beyond the first " << t.slices()
-                  << " were left out (jobs and the core's states are all there)\n";
+        std::cerr << "ant-vp: warning: --timeline: " << t.dropped()
+                  << " slices and counter samples beyond the budget were left out (every job is there)\n";
     return t.json();
 }
 
