@@ -38,50 +38,51 @@ address_mapping::address_mapping(const dram_config& c)
     unsigned shift = burst_shift_;
     // Walk from the least significant field (the last name) upwards.
     for (std::size_t i = names.size(); i-- > 0;) {
-        field f{kind::row, shift, 0, i == 0};
         const std::string& n = names[i];
+        kind what = column;
+        unsigned bits = 0;
         if (n == "row") {
-            f.what = kind::row;
-            f.bits = log2_ceil(rows);
+            what = row;
+            bits = log2_ceil(rows);
         } else if (n == "rank") {
-            f.what = kind::rank;
-            f.bits = log2_ceil(c.ranks);
+            what = rank;
+            bits = log2_ceil(c.ranks);
         } else if (n == "bank") {
-            f.what = kind::bank;
-            f.bits = log2_ceil(group_field_ ? banks_per_group_ : c.banks);
+            what = bank;
+            bits = log2_ceil(group_field_ ? banks_per_group_ : c.banks);
         } else if (n == "bankgroup") {
-            f.what = kind::bankgroup;
-            f.bits = log2_ceil(c.bankgroups);
+            what = bankgroup;
+            bits = log2_ceil(c.bankgroups);
         } else if (n == "channel") {
-            f.what = kind::channel;
-            f.bits = log2_ceil(c.channels);
+            what = channel;
+            bits = log2_ceil(c.channels);
         } else {
-            f.what = kind::column;
-            f.bits = log2_ceil(c.row_bytes >> burst_shift_);
+            bits = log2_ceil(c.row_bytes >> burst_shift_);
         }
-        if (f.top && f.what != kind::row)
-            f.top = false;  // only the row may grow beyond its nominal width
-        shift += f.bits;
-        fields_.push_back(f);
+        // Only the row, when most significant, grows beyond its nominal width. A field
+        // entirely above bit 63 reads as 0.
+        std::uint64_t mask = bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << bits) - 1;
+        if (i == 0 && what == row)
+            mask = ~std::uint64_t{0};
+        if (shift >= 64)
+            mask = 0;
+        fields_.push_back(field{what, shift >= 64 ? 0 : shift, mask});
+        shift += bits;
     }
 }
 
 dram_coordinates address_mapping::decode(std::uint64_t offset) const
 {
+    std::uint64_t v[kinds] = {};
+    for (const field& f : fields_)
+        v[f.what] = (offset >> f.shift) & f.mask;
     dram_coordinates d;
-    for (const field& f : fields_) {
-        std::uint64_t v = f.shift >= 64 ? 0 : offset >> f.shift;
-        if (!f.top)
-            v &= f.bits >= 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << f.bits) - 1;
-        switch (f.what) {
-        case kind::row: d.row = v; break;
-        case kind::rank: d.rank = static_cast<unsigned>(v); break;
-        case kind::bank: d.bank = static_cast<unsigned>(v); break;
-        case kind::bankgroup: d.group = static_cast<unsigned>(v); break;
-        case kind::channel: d.channel = static_cast<unsigned>(v); break;
-        case kind::column: d.column = v; break;
-        }
-    }
+    d.row = v[row];
+    d.rank = static_cast<unsigned>(v[rank]);
+    d.bank = static_cast<unsigned>(v[bank]);
+    d.group = static_cast<unsigned>(v[bankgroup]);
+    d.channel = static_cast<unsigned>(v[channel]);
+    d.column = v[column];
     if (group_field_)
         d.bank += d.group * banks_per_group_;
     else

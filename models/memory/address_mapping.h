@@ -35,12 +35,11 @@ public:
     unsigned burst_shift() const { return burst_shift_; }
 
 private:
-    enum class kind { row, rank, bank, bankgroup, channel, column };
+    enum kind { row, rank, bank, bankgroup, channel, column, kinds };
     struct field {
         kind what;
-        unsigned shift;  // from bit 0 of the offset
-        unsigned bits;
-        bool top;        // most significant: not masked
+        unsigned shift;       // from bit 0 of the offset (< 64)
+        std::uint64_t mask;   // after the shift; all ones for the top field
     };
     unsigned burst_shift_ = 0;
     unsigned bankgroups_ = 1;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <map>
 #include <tuple>
 
@@ -54,6 +55,14 @@ dram_timing::dram_timing(const dram_config& config) : cfg_(config), mapping_(con
         for (const auto& b : a)
             for (double v : b)
                 max_separation_ = std::max(max_separation_, v);
+    for (int me = 0; me < 2; ++me)
+        for (int w = 0; w < 2; ++w)
+            for (int rel = 0; rel < 3; ++rel) {
+                column_needs& n = needs_[me];
+                n.before[w][rel] = std::max(0.0, separation_[w][me][rel]);
+                n.after[w][rel] = separation_[me][w][rel];
+                n.max_before[w] = std::max(n.max_before[w], n.before[w][rel]);
+            }
 
     const std::size_t nranks = std::size_t{cfg_.channels} * cfg_.ranks;
     banks_.resize(nranks * cfg_.banks);
@@ -117,13 +126,35 @@ double dram_timing::out_of_refresh(unsigned rank, unsigned bank, double t) const
     return t < start + refresh_busy_ns_ ? start + refresh_busy_ns_ : t;
 }
 
-// ---- slot search --------------------------------------------------------------------
-
-double dram_timing::separation(const column_cmd& first, const column_cmd& second) const
+double dram_timing::leave_refresh(unsigned rank, unsigned bank, double t,
+                                  refresh_window& w) const
 {
-    const int rel = first.rank != second.rank ? 2 : first.group == second.group ? 0 : 1;
-    return separation_[first.write][second.write][rel];
+    if (w.holds(t))
+        return t;
+    t = out_of_refresh(rank, bank, t);
+    w = refresh_window_at(rank, bank, t);
+    return t;
 }
+
+dram_timing::refresh_window dram_timing::refresh_window_at(unsigned rank, unsigned bank,
+                                                           double t) const
+{
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    if (!cfg_.timing.refresh)
+        return {-1e300, -inf, inf};
+    const double off = refresh_offset(rank, bank);
+    if (t < off + trefi_)
+        return {-1e300, -inf, off + trefi_};  // before the first window
+    // The same arithmetic as last_refresh_start, so `start` is the same number.
+    const double k = std::floor((t - off) / trefi_);
+    const double start = off + k * trefi_;
+    if (k > 1e9)
+        return {start, t, t};  // the margin below would not be safe: hold nothing
+    // Up to a margin far above the rounding of (t - off) / trefi_, still window k.
+    return {start, start + refresh_busy_ns_, off + (k + 1) * trefi_ - 1e-6 * trefi_};
+}
+
+// ---- slot search --------------------------------------------------------------------
 
 // Earliest ACT >= a for this bank: tRRD_S/L to every booked ACT of the rank on either side,
 // at most four ACTs in any tFAW window, outside refresh.
@@ -178,28 +209,52 @@ double dram_timing::activate_slot(rank_state& rank, const dram_coordinates& at, 
 
 // Earliest column command >= c: every booked column command of the channel keeps its
 // distance on either side (tCCD_S/L, tWTR_S/L, tRTW, rank switch, data-bus overlap).
+// Each booking forbids an interval around it; c jumps past the first (in time order)
+// forbidden interval holding it until none does. One forward pass: a booking at or
+// before c stays satisfied as c grows, so after a jump only the bookings between the old
+// c and the one jumped over are looked at again. (Restarting the search after each jump
+// made a request behind a long booked backlog quadratic in the backlog.)
 double dram_timing::column_slot(const channel_state& ch, const dram_coordinates& at,
-                                bool is_write, double c) const
+                                bool is_write, double c, refresh_window refresh) const
 {
-    const column_cmd me{0.0, at.rank, at.group, is_write};
-    const auto before = [](const column_cmd& x, double t) { return x.t < t; };
-    for (;;) {
-        c = out_of_refresh(at.rank, at.bank, c);
-        if (cfg_.scheduler == dram_scheduler::fcfs)
-            c = std::max(c, ch.latest_col_ns);
-        bool moved = false;
-        auto it = std::lower_bound(ch.cols.begin(), ch.cols.end(), c - max_separation_, before);
-        for (; it != ch.cols.end() && it->t < c + max_separation_; ++it) {
-            const double after_it = it->t + std::max(0.0, separation(*it, me));
-            if (it->t <= c ? c < after_it - eps : it->t - c < separation(me, *it) - eps) {
-                c = after_it;
-                moved = true;
-                break;
-            }
+    const column_needs& need = needs_[is_write];
+    const auto relation = [&](const column_cmd& e) {
+        return e.rank != at.rank ? 2 : e.group == at.group ? 0 : 1;
+    };
+    const auto adjust = [&](double t) {
+        t = leave_refresh(at.rank, at.bank, t, refresh);
+        return cfg_.scheduler == dram_scheduler::fcfs ? std::max(t, ch.latest_col_ns) : t;
+    };
+    c = adjust(c);
+    // Bookings further back than they need to be from me cannot hold c (writes need the
+    // most, tWTR; none may be that close).
+    double look_back = need.max_before[0];
+    if (ch.latest_write_col_ns >= c - need.max_before[1])
+        look_back = std::max(look_back, need.max_before[1]);
+    const auto end = ch.cols.end();
+    auto it = ch.cols.first_at_or_after(c - look_back);
+    auto first_after_c = end;  // first booking later than c in this pass
+    while (it != end && it->t < c + max_separation_) {
+        if (it->t <= c) {
+            const double after_it = it->t + need.before[it->write][relation(*it)];
+            if (c < after_it - eps)
+                c = adjust(after_it);
+            ++it;
+            continue;
         }
-        if (!moved)
-            return c;
+        if (first_after_c == end)
+            first_after_c = it;
+        const int rel = relation(*it);
+        if (it->t - c < need.after[it->write][rel] - eps) {
+            // c moves past *it: the bookings from the old c to *it are before it now.
+            c = adjust(it->t + need.before[it->write][rel]);
+            it = first_after_c;
+            first_after_c = end;
+            continue;
+        }
+        ++it;
     }
+    return c;
 }
 
 // ---- one burst ----------------------------------------------------------------------
@@ -214,8 +269,8 @@ double dram_timing::schedule(const dram_coordinates& at, bool is_write, bool pre
     prune(ch, rank);
 
     t = std::max({t, bank.col_ok_ns, horizon_ns_});
-    t = out_of_refresh(at.rank, at.bank, t);
-    if (bank.open && bank.last_use_ns < last_refresh_start(at.rank, at.bank, t))
+    t = leave_refresh(at.rank, at.bank, t, bank.refresh);
+    if (bank.open && bank.last_use_ns < bank.refresh.start)
         bank.open = false;  // the refresh precharged it
 
     double col = t;
@@ -233,10 +288,7 @@ double dram_timing::schedule(const dram_coordinates& at, bool is_write, bool pre
             ++misses_;
         }
         act = activate_slot(rank, at, act);
-        const auto pos = std::upper_bound(
-            rank.acts.begin(), rank.acts.end(), act,
-            [](double x, const activate& e) { return x < e.t; });
-        rank.acts.insert(pos, activate{act, at.group});
+        rank.acts.insert(activate{act, at.group});
         rank.latest_act_ns = std::max(rank.latest_act_ns, act);
         bank.open = true;
         bank.row = at.row;
@@ -245,11 +297,11 @@ double dram_timing::schedule(const dram_coordinates& at, bool is_write, bool pre
     }
     ++bursts_;
 
-    col = column_slot(ch, at, is_write, col);
-    const auto pos = std::upper_bound(ch.cols.begin(), ch.cols.end(), col,
-                                      [](double x, const column_cmd& e) { return x < e.t; });
-    ch.cols.insert(pos, column_cmd{col, at.rank, at.group, is_write});
+    col = column_slot(ch, at, is_write, col, bank.refresh);
+    ch.cols.insert(column_cmd{col, at.rank, at.group, is_write});
     ch.latest_col_ns = std::max(ch.latest_col_ns, col);
+    if (is_write)
+        ch.latest_write_col_ns = std::max(ch.latest_write_col_ns, col);
 
     const double data_end = col + (is_write ? cwl_ : cl_) + tburst_;
     bank.col_ok_ns = col;

@@ -25,12 +25,12 @@
 
 #include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
 #include <queue>
 #include <vector>
 
 #include "memory/address_mapping.h"
+#include "memory/booking_list.h"
 #include "memory/dram_config.h"
 
 namespace ant {
@@ -77,6 +77,14 @@ public:
     const dram_config& config() const { return cfg_; }
 
 private:
+    // A bank's last refresh window before some time t: its start (-1e300 before the first)
+    // and the span [from, until) around t where out_of_refresh is the identity, kept so
+    // that the many moves of a slot search rarely recompute it.
+    struct refresh_window {
+        double start = -1e300;
+        double from = 0, until = 0;  // empty until computed
+        bool holds(double t) const { return t >= from && t < until; }
+    };
     struct bank_state {
         bool open = false;
         std::uint64_t row = 0;
@@ -84,6 +92,7 @@ private:
         double act_ok_ns = 0;     // earliest ACT once precharged (closed-page)
         double pre_ok_ns = 0;     // earliest PRE (tRAS, tWR, tRTP)
         double last_use_ns = -1;  // end of the last data transfer (refresh closing)
+        refresh_window refresh;   // around the bank's latest scheduled time
     };
     struct column_cmd {
         double t;
@@ -103,15 +112,16 @@ private:
     };
     using min_heap = std::priority_queue<double, std::vector<double>, std::greater<double>>;
     struct channel_state {
-        std::deque<column_cmd> cols;  // booked column commands, sorted by time
+        booking_list<column_cmd> cols;  // booked column commands
         min_heap reads;               // completion times of reads in the controller
         double reads_idle_ns = 0;     // last completion popped from `reads`
         std::vector<posted_write> pending;  // buffered, not yet scheduled (oldest first)
         min_heap draining;            // completion times of scheduled buffered writes
         double latest_col_ns = -1e300;
+        double latest_write_col_ns = -1e300;  // no write booking is later
     };
     struct rank_state {
-        std::deque<activate> acts;  // booked ACTs, sorted by time
+        booking_list<activate> acts;  // booked ACTs
         double latest_act_ns = -1e300;
     };
 
@@ -125,10 +135,12 @@ private:
     double schedule(const dram_coordinates& at, bool is_write, bool precharge_after, double t);
     double activate_slot(rank_state& rank, const dram_coordinates& at, double a) const;
     double column_slot(const channel_state& ch, const dram_coordinates& at, bool is_write,
-                       double c) const;
-    double separation(const column_cmd& first, const column_cmd& second) const;
+                       double c, refresh_window refresh) const;
     // Refresh: t moved past the window holding it; and the start of the last window <= t.
     double out_of_refresh(unsigned rank, unsigned bank, double t) const;
+    // out_of_refresh(t), with w the window around the result (reused while it holds t).
+    double leave_refresh(unsigned rank, unsigned bank, double t, refresh_window& w) const;
+    refresh_window refresh_window_at(unsigned rank, unsigned bank, double t) const;
     double last_refresh_start(unsigned rank, unsigned bank, double t) const;
     double refresh_offset(unsigned rank, unsigned bank) const;
     void prune(channel_state& ch, rank_state& rank);
@@ -143,6 +155,14 @@ private:
     // separation_[first write][second write][0 same group, 1 other group, 2 other rank]
     std::array<std::array<std::array<double, 3>, 2>, 2> separation_{};
     double max_separation_ = 0;
+    // For a new column command (index: is it a write), what a booking needs from it by the
+    // booking's [write][relation]: before it (at least 0), after it; and the most a
+    // booking of each direction needs before it.
+    struct column_needs {
+        std::array<std::array<double, 3>, 2> before{}, after{};
+        std::array<double, 2> max_before{};
+    };
+    std::array<column_needs, 2> needs_{};
 
     std::vector<bank_state> banks_;      // [channel][rank][bank]
     std::vector<rank_state> ranks_;      // [channel][rank]
