@@ -1,7 +1,9 @@
-// Bookings (ACTs or column commands) of the DRAM controller, sorted by time: new ones go in
-// near the end, the oldest are dropped from the front, and the slot search walks them in
-// order. A vector with a moving start rather than a std::deque: the walk is the hot loop of
-// the detailed model, and contiguous storage keeps each step to a pointer increment.
+// Bookings of the DRAM controller (ACTs, column commands, completion times of queue
+// entries), sorted by time: new ones go in near the end, the oldest are dropped from the
+// front, and the slot search walks them in order. A vector with a moving start rather than
+// a std::deque or a heap: the walk is the hot loop of the detailed model, contiguous
+// storage keeps each step to a pointer increment, and times arrive nearly in order, so an
+// insertion rarely moves more than a few entries.
 #pragma once
 
 #include <algorithm>
@@ -18,6 +20,7 @@ public:
     const_iterator begin() const { return items_.begin() + static_cast<std::ptrdiff_t>(head_); }
     const_iterator end() const { return items_.end(); }
     bool empty() const { return head_ == items_.size(); }
+    std::size_t size() const { return items_.size() - head_; }
     const Booking& front() const { return items_[head_]; }
 
     // The first booking at or after t (std::lower_bound), searched from the newest end:

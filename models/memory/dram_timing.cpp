@@ -222,7 +222,8 @@ double dram_timing::column_slot(const channel_state& ch, const dram_coordinates&
         return e.rank != at.rank ? 2 : e.group == at.group ? 0 : 1;
     };
     const auto adjust = [&](double t) {
-        t = leave_refresh(at.rank, at.bank, t, refresh);
+        if (!refresh.holds(t))  // (the common case inline: no refresh in the way)
+            t = leave_refresh(at.rank, at.bank, t, refresh);
         return cfg_.scheduler == dram_scheduler::fcfs ? std::max(t, ch.latest_col_ns) : t;
     };
     c = adjust(c);
@@ -266,7 +267,6 @@ double dram_timing::schedule(const dram_coordinates& at, bool is_write, bool pre
     channel_state& ch = channels_[at.channel];
     rank_state& rank = ranks_[rank_index];
     bank_state& bank = banks_[rank_index * cfg_.banks + at.bank];
-    prune(ch, rank);
 
     t = std::max({t, bank.col_ok_ns, horizon_ns_});
     t = leave_refresh(at.rank, at.bank, t, bank.refresh);
@@ -314,29 +314,33 @@ double dram_timing::schedule(const dram_coordinates& at, bool is_write, bool pre
     return data_end;
 }
 
-void dram_timing::prune(channel_state& ch, rank_state& rank)
+// Bookings this far behind the horizon can no longer constrain a slot (every search starts
+// at or after the horizon), so forgetting them, now or a little later, changes nothing.
+void dram_timing::prune()
 {
-    while (!ch.cols.empty() && ch.cols.front().t < horizon_ns_ - max_separation_)
-        ch.cols.pop_front();
-    while (!rank.acts.empty() && rank.acts.front().t < horizon_ns_ - tfaw_ - trrd_l_)
-        rank.acts.pop_front();
+    for (channel_state& ch : channels_)
+        while (!ch.cols.empty() && ch.cols.front().t < horizon_ns_ - max_separation_)
+            ch.cols.pop_front();
+    for (rank_state& rank : ranks_)
+        while (!rank.acts.empty() && rank.acts.front().t < horizon_ns_ - tfaw_ - trrd_l_)
+            rank.acts.pop_front();
 }
 
 // ---- controller queues --------------------------------------------------------------
 
-double dram_timing::admit(channel_state& ch, min_heap& queue, std::size_t capacity, double t)
+double dram_timing::admit(channel_state& ch, completions& queue, std::size_t capacity, double t)
 {
     const bool reads = &queue == &ch.reads;
-    while (!queue.empty() && queue.top() <= t) {
+    while (!queue.empty() && queue.front().t <= t) {
         if (reads)
-            ch.reads_idle_ns = std::max(ch.reads_idle_ns, queue.top());
-        queue.pop();
+            ch.reads_idle_ns = std::max(ch.reads_idle_ns, queue.front().t);
+        queue.pop_front();
     }
     if (queue.size() + (reads ? 0 : ch.pending.size()) >= capacity) {
         if (queue.empty())  // every entry is a buffered write: write some now
             drain(ch, t, cfg_.write_low_watermark);
-        const double free = queue.top();
-        queue.pop();
+        const double free = queue.front().t;
+        queue.pop_front();
         ++stalls_;
         stall_ns_ += free - t;
         t = free;
@@ -354,7 +358,7 @@ void dram_timing::drain(channel_state& ch, double t, std::size_t down_to)
     const std::size_t n = ch.pending.size() - down_to;
     for (std::size_t i = 0; i < n; ++i) {
         const posted_write& w = ch.pending[i];
-        ch.draining.push(schedule(w.at, true, w.precharge_after, std::max(start, w.accepted)));
+        ch.draining.insert({schedule(w.at, true, w.precharge_after, std::max(start, w.accepted))});
     }
     ch.pending.erase(ch.pending.begin(), ch.pending.begin() + static_cast<std::ptrdiff_t>(n));
 }
@@ -373,7 +377,7 @@ double dram_timing::read_burst(const dram_coordinates& at, std::uint64_t burst,
     if (ch.reads.empty() && !ch.pending.empty())
         drain(ch, ch.reads_idle_ns, 0);  // the channel ran out of reads: write the buffer
     const double done = schedule(at, false, precharge_after, t);
-    ch.reads.push(done);
+    ch.reads.insert({done});
     last_admission_ns_ = t;
     return done;
 }
@@ -430,6 +434,10 @@ double dram_timing::access(std::uint64_t offset, std::uint64_t length, bool is_w
     latest_arrival_ns_ = std::max(latest_arrival_ns_, arrival_ns);
     horizon_ns_ = latest_arrival_ns_ - keep_ns;
     arrival_ns = std::max(arrival_ns, horizon_ns_);
+    if (horizon_ns_ >= next_prune_ns_) {
+        prune();
+        next_prune_ns_ = horizon_ns_ + keep_ns / 8;
+    }
 
     const unsigned shift = mapping_.burst_shift();
     const std::uint64_t first = offset >> shift;
@@ -445,7 +453,7 @@ double dram_timing::access(std::uint64_t offset, std::uint64_t length, bool is_w
         const double t = admit(ch, ch.reads, cfg_.queue_depth, arrival_ns);
         last_admission_ns_ = t;
         const double done = schedule(c, true, pre, t);
-        ch.reads.push(done);  // an unposted write holds a queue entry like a read
+        ch.reads.insert({done});  // an unposted write holds a queue entry like a read
         return done;
     };
 

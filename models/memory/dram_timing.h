@@ -26,7 +26,6 @@
 #include <array>
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <vector>
 
 #include "memory/address_mapping.h"
@@ -110,13 +109,16 @@ private:
         bool precharge_after;
         double accepted;      // when the buffer took it
     };
-    using min_heap = std::priority_queue<double, std::vector<double>, std::greater<double>>;
+    struct completion {
+        double t;
+    };
+    using completions = booking_list<completion>;  // earliest first
     struct channel_state {
         booking_list<column_cmd> cols;  // booked column commands
-        min_heap reads;               // completion times of reads in the controller
+        completions reads;            // completion times of reads in the controller
         double reads_idle_ns = 0;     // last completion popped from `reads`
         std::vector<posted_write> pending;  // buffered, not yet scheduled (oldest first)
-        min_heap draining;            // completion times of scheduled buffered writes
+        completions draining;         // completion times of scheduled buffered writes
         double latest_col_ns = -1e300;
         double latest_write_col_ns = -1e300;  // no write booking is later
     };
@@ -130,7 +132,7 @@ private:
                       double arrival_ns);
     double post_write(const dram_coordinates& at, std::uint64_t burst, bool precharge_after,
                       double arrival_ns);
-    double admit(channel_state& ch, min_heap& queue, std::size_t capacity, double t);
+    double admit(channel_state& ch, completions& queue, std::size_t capacity, double t);
     void drain(channel_state& ch, double t, std::size_t down_to);
     double schedule(const dram_coordinates& at, bool is_write, bool precharge_after, double t);
     double activate_slot(rank_state& rank, const dram_coordinates& at, double a) const;
@@ -143,7 +145,7 @@ private:
     refresh_window refresh_window_at(unsigned rank, unsigned bank, double t) const;
     double last_refresh_start(unsigned rank, unsigned bank, double t) const;
     double refresh_offset(unsigned rank, unsigned bank) const;
-    void prune(channel_state& ch, rank_state& rank);
+    void prune();
 
     dram_config cfg_;
     address_mapping mapping_;
@@ -169,6 +171,7 @@ private:
     std::vector<channel_state> channels_;
     double latest_arrival_ns_ = 0;
     double horizon_ns_ = -1e300;  // bookings before this are forgotten (see prune)
+    double next_prune_ns_ = -1e300;
 
     double simple_free_ns_ = 0;
     double simple_latency_ns_ = 0, simple_bytes_per_ns_ = 0;
