@@ -89,9 +89,15 @@ void apply_config(vp_config& config, const std::string& file, const std::vector<
         keys.push_back(parse_override(kv));
     try {
         apply_keys(config, keys);
-        validate(config.dram);
     } catch (const config_error& e) {
         throw usage_error(std::string("--set: ") + e.what());
+    }
+    // The relations between keys (JEDEC timings, bank groups) are checked once all are set;
+    // the offending key may come from the file or from --set, and the message names it.
+    try {
+        validate(config.dram);
+    } catch (const config_error& e) {
+        throw usage_error(e.what());
     }
     config.accelerator.dram_base = config.dram.base;
     config.accelerator.dram_size = config.dram.size_bytes;

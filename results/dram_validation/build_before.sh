@@ -13,6 +13,7 @@ if [ -e "$dir" ]; then
     exit 1
 fi
 git -C "$repo" worktree add --detach "$dir" HEAD
+git -C "$dir" rm -rq models/memory  # also drops files added since BASE
 git -C "$dir" checkout "$base" -- models/memory
 echo "differs from HEAD in:"
 git -C "$dir" diff --cached --stat HEAD

@@ -274,6 +274,24 @@ def case_bad_config(runner, work):
         check(len(lines) == 1, "%s: %d lines on stderr, expected one: %r" % (sets, len(lines), err))
         check(key in err, "%s: the message does not name %s: %r" % (sets, key, err.strip()))
         check(not os.path.exists(out), "%s: an output file was written despite exit %d" % (sets, rc))
+    # The same checks when the bad value comes from a configuration file: the message names
+    # the key and does not blame --set.
+    file_cases = [
+        ({"queue_depth": 0}, "dram.queue_depth"),
+        ({"bankgroups": 3}, "dram.bankgroups"),
+        ({"timing": {"tRAS": 10}}, "dram.timing.tRAS"),
+    ]
+    for i, (dram, key) in enumerate(file_cases):
+        path = os.path.join(work, "bad_config_%d.json" % i)
+        with open(path, "w") as f:
+            json.dump({"dram": dict({"preset": "ddr4-3200"}, **dram)}, f)
+        rc, err, _, _, out = runner.run(layer.args("fw") + ["--config", path], expect=2)
+        lines = [l for l in err.splitlines() if l.strip()]
+        print("--config %s -> exit %d: %s" % (json.dumps(dram), rc, err.strip()))
+        check(len(lines) == 1, "%s: %d lines on stderr, expected one: %r" % (dram, len(lines), err))
+        check(key in err, "%s: the message does not name %s: %r" % (dram, key, err.strip()))
+        check("--set" not in err, "%s: the message blames --set: %r" % (dram, err.strip()))
+        check(not os.path.exists(out), "%s: an output file was written despite exit %d" % (dram, rc))
 
 
 CASES = {
