@@ -24,6 +24,22 @@ typedef struct ant_roles {
 
 ant_roles ant_op_roles(ant_op op);
 
+/* Which operand SCNN+ tiles over the PEs in BW. The paper's roles (primer §4) tile the
+ * activations and stream the dense output gradient; SCNN itself never ran BW, and tiling the
+ * gradient instead streams the sparse activations past a dense stationary plane — far fewer
+ * broadcast vectors, at the cost of a dense image. Which one SCNN+ used decides how far ANT's
+ * BW speedup goes, so it is a parameter. */
+typedef enum ant_bw_stationary {
+    ANT_BW_STATIONARY_ACTIVATION = 0, /* the paper's roles: A tiled, dO streamed */
+    ANT_BW_STATIONARY_GRADIENT = 1    /* dO tiled, A streamed (ANT_OP_BW_GS) */
+} ant_bw_stationary;
+
+const char *ant_bw_stationary_name(ant_bw_stationary s);
+
+/* The operation the array runs for a descriptor's op in a mode: BW in mode scnn becomes
+ * ANT_OP_BW_GS when SCNN+ tiles the gradient; everything else runs as described. */
+ant_op ant_job_op(ant_op op, ant_mode mode, ant_bw_stationary scnn_bw);
+
 typedef enum ant_dataflow {
     ANT_DATAFLOW_DENSE,          /* every MAC over all multipliers */
     ANT_DATAFLOW_IDEAL,          /* only valid products, perfectly packed per PE */
@@ -72,7 +88,8 @@ typedef struct ant_plan {
 } ant_plan;
 
 /* FW and BD: one drain set per sample (its outputs complete after the C or K passes of the
- * sample); BW: one drain set for the whole job (weight gradients sum over the batch).
+ * sample); BW: one drain set for the whole job (weight gradients sum over the batch), passes
+ * over the N*C activation planes (BW) or the N*K gradient planes (BW_GS).
  * Returns 0, or -1 if memory runs out (the plan is then empty). */
 int ant_plan_job(ant_op op, uint32_t n, uint32_t c, uint32_t k, ant_plan *plan);
 void ant_plan_free(ant_plan *plan);

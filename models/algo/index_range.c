@@ -36,6 +36,8 @@ static ant_range conv_axis(const ant_geometry *g, int axis, int32_t b0, int32_t 
         return clamp(b0 - p, b1 - p + st * (g->out[axis] - 1), b0 == b1 ? st : 1, n);
     case ANT_OP_BD: /* o = (i + p - r) / st with i in [0, H-1] */
         return clamp(ceil_div(p - b1, st), floor_div(g->in[axis] - 1 + p - b0, st), 1, n);
+    case ANT_OP_BW_GS: /* o with r = i - o*st + p in [0, R-1], i in [b0, b1] */
+        return clamp(ceil_div(b0 + p - g->kernel[axis] + 1, st), floor_div(b1 + p, st), 1, n);
     default: /* BW: i = o*st - p + r, r in [0, R-1] */
         return clamp(b0 * st - p, b1 * st - p + g->kernel[axis] - 1, 1, n);
     }
@@ -67,6 +69,8 @@ static ant_range conv_kernel_axis(const ant_geometry *g, int axis, int32_t s0, i
         return clamp(s0 + p - st * (g->out[axis] - 1), s1 + p, 1, n);
     case ANT_OP_BD: /* r = i - o*st + p, i in [0, H-1] */
         return clamp(p - s1 * st, g->in[axis] - 1 + p - s0 * st, 1, n);
+    case ANT_OP_BW_GS: /* i = o*st - p + r, o in [s0, s1], r in [0, R-1] */
+        return clamp(s0 * st - p, s1 * st - p + g->kernel[axis] - 1, 1, n);
     default: /* BW: o with r = i - o*st + p in [0, R-1] */
         return clamp(ceil_div(s0 + p - g->kernel[axis] + 1, st), floor_div(s1 + p, st), 1, n);
     }

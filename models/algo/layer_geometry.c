@@ -12,6 +12,7 @@ const char *ant_op_name(ant_op op)
     case ANT_OP_FW: return "fw";
     case ANT_OP_BD: return "bd";
     case ANT_OP_BW: return "bw";
+    case ANT_OP_BW_GS: return "bw";
     case ANT_OP_SPMM: return "spmm";
     }
     return "unknown";
@@ -42,7 +43,7 @@ int ant_geometry_conv(ant_geometry *g, ant_op op, int32_t h, int32_t w, int32_t 
                       char *msg, size_t msg_len)
 {
     memset(g, 0, sizeof *g);
-    if (op != ANT_OP_FW && op != ANT_OP_BD && op != ANT_OP_BW)
+    if (op != ANT_OP_FW && op != ANT_OP_BD && op != ANT_OP_BW && op != ANT_OP_BW_GS)
         return reject(msg, msg_len, "operation %d is not a convolution", (int)op);
     if (h < 1 || w < 1)
         return reject(msg, msg_len, "input plane %dx%d must be at least 1x1", h, w);
@@ -73,6 +74,11 @@ int ant_geometry_conv(ant_geometry *g, ant_op op, int32_t h, int32_t w, int32_t 
         memcpy(g->stationary, g->out, sizeof g->out);
         memcpy(g->broadcast, g->kernel, sizeof g->kernel);
         memcpy(g->output, g->in, sizeof g->in);
+        break;
+    case ANT_OP_BW_GS:
+        memcpy(g->stationary, g->out, sizeof g->out);
+        memcpy(g->broadcast, g->in, sizeof g->in);
+        memcpy(g->output, g->kernel, sizeof g->kernel);
         break;
     default: /* BW */
         memcpy(g->stationary, g->in, sizeof g->in);
@@ -117,6 +123,9 @@ int ant_axis_output(const ant_geometry *g, int axis, int32_t b, int32_t s, int32
     case ANT_OP_BD: /* b = r, s = o, i = o*st + r - p */
         *o = s * st + b - p;
         return *o >= 0 && *o < g->in[axis];
+    case ANT_OP_BW_GS: /* b = i, s = o, r = i - o*st + p */
+        *o = b - s * st + p;
+        return *o >= 0 && *o < g->kernel[axis];
     default: /* BW: b = o, s = i, r = i - o*st + p */
         *o = s - b * st + p;
         return *o >= 0 && *o < g->kernel[axis];

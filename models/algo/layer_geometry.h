@@ -18,7 +18,11 @@ typedef enum ant_op {
     ANT_OP_FW = 0,  /* O[n][k]  += W[k][c] * A[n][c]   stationary A,  broadcast W  */
     ANT_OP_BD = 1,  /* dA[n][c] += W[k][c] * dO[n][k]  stationary dO, broadcast W  */
     ANT_OP_BW = 2,  /* dW[k][c] += dO[n][k] * A[n][c]  stationary A,  broadcast dO */
-    ANT_OP_SPMM = 3 /* C = A * B                       stationary B,  broadcast A  */
+    ANT_OP_SPMM = 3, /* C = A * B                      stationary B,  broadcast A  */
+    /* BW with the roles swapped: the output gradient tiled over the PEs, the activations
+     * streamed past it. Never a descriptor's op: the sequencer chooses it for a BW job when
+     * the dataflow says so (dataflow.h, ant_job_op). */
+    ANT_OP_BW_GS = 4 /* dW[k][c] += A[n][c] * dO[n][k]  stationary dO, broadcast A */
 } ant_op;
 
 enum { ANT_ROW = 0, ANT_COL = 1 };
@@ -41,7 +45,7 @@ typedef struct ant_geometry {
 
 const char *ant_op_name(ant_op op);
 
-/* Fills a convolution geometry (FW/BD/BW) from the input plane, kernel, stride and padding.
+/* Fills a convolution geometry (FW/BD/BW/BW_GS) from the input plane, kernel, stride and padding.
  * Returns 0, or -1 with a one-line reason in msg when the shape is impossible (zero sizes,
  * stride < 1, negative padding, kernel larger than the padded input, more than 65535
  * columns). */
@@ -60,7 +64,7 @@ int ant_geometry_spmm(ant_geometry *g, int32_t m, int32_t k, int32_t n, char *ms
 int ant_output_coord(const ant_geometry *g, int32_t br, int32_t bc, int32_t sr, int32_t sc,
                      int32_t *orow, int32_t *ocol);
 
-/* One axis of a convolution (FW/BD/BW only): broadcast index b times stationary index s
+/* One axis of a convolution (not SPMM): broadcast index b times stationary index s
  * gives output index *o; returns 1 when it lies inside the output. */
 int ant_axis_output(const ant_geometry *g, int axis, int32_t b, int32_t s, int32_t *o);
 

@@ -28,6 +28,11 @@ const char *ant_scnn_packing_name(ant_scnn_packing p)
     return p == ANT_SCNN_PER_PLANE ? "per_plane" : "cross_channel";
 }
 
+const char *ant_scnn_spmm_name(ant_scnn_spmm s)
+{
+    return s == ANT_SCNN_SPMM_CARTESIAN ? "cartesian" : "contraction";
+}
+
 const char *ant_mapping_name(ant_mapping mapping)
 {
     return mapping == ANT_MAPPING_CHANNEL ? "channel" : "planar";
@@ -538,7 +543,10 @@ int ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
     switch (ant_dataflow_of(mode, a->p.mapping, a->p.anticipator, a->p.scnn_packing)) {
     case ANT_DATAFLOW_DENSE:
     case ANT_DATAFLOW_IDEAL: run_valid_only(a, mode, s, jobs, n_jobs, ctr); return 0;
-    case ANT_DATAFLOW_SCNN_PLUS: return ant_run_scnn_plus(a, s, jobs, n_jobs, ctr);
+    case ANT_DATAFLOW_SCNN_PLUS:
+        if (a->g.op == ANT_OP_SPMM && a->p.scnn_spmm == ANT_SCNN_SPMM_CONTRACTION)
+            return ant_run_scnn_plus_spmm(a, s, jobs, n_jobs, ctr);
+        return ant_run_scnn_plus(a, s, jobs, n_jobs, ctr);
     case ANT_DATAFLOW_ANT_PE: return ant_run_anticipating_pe(a, s, jobs, n_jobs, ctr);
     case ANT_DATAFLOW_CHANNEL: run_channel_parallel(a, mode, s, jobs, n_jobs, ctr); return 0;
     case ANT_DATAFLOW_SCNN_PER_PLANE:

@@ -54,7 +54,16 @@ typedef enum ant_scnn_packing {
     ANT_SCNN_PER_PLANE = 1      /* each kernel plane packed on its own */
 } ant_scnn_packing;
 
+/* How SCNN (mode scnn) runs SPMM. */
+typedef enum ant_scnn_spmm {
+    ANT_SCNN_SPMM_CONTRACTION = 0, /* as SCNN runs a fully-connected layer: a 1x1 convolution,
+                                      one contraction index per pass, no RCPs */
+    ANT_SCNN_SPMM_CARTESIAN = 1    /* every A vector against every B vector of a tile, as a
+                                      convolution pass would pair them */
+} ant_scnn_spmm;
+
 const char *ant_anticipator_name(ant_anticipator a);
+const char *ant_scnn_spmm_name(ant_scnn_spmm s);
 const char *ant_scnn_packing_name(ant_scnn_packing p);
 
 typedef struct ant_array_params {
@@ -70,6 +79,7 @@ typedef struct ant_array_params {
     uint32_t scan_width;             /* k: kernel indices a PE's anticipator reads per cycle */
     uint32_t range_latency;          /* cycles to fill a PE's range pipeline once per pass */
     uint32_t pes_per_kernel_port;    /* PEs sharing one kernel-buffer read port (1: replicated) */
+    ant_scnn_spmm scnn_spmm;         /* mode scnn: how SPMM is mapped */
 } ant_array_params;
 
 typedef struct ant_counters {

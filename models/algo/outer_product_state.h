@@ -108,6 +108,7 @@ static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32
     case ANT_OP_FW: return (s + g->pad[axis] - b) / g->stride[axis];
     case ANT_OP_BD: return s * g->stride[axis] + b - g->pad[axis];
     case ANT_OP_BW: return s - b * g->stride[axis] + g->pad[axis];
+    case ANT_OP_BW_GS: return b - s * g->stride[axis] + g->pad[axis];
     default: return axis == ANT_ROW ? b : s; /* SPMM: row from A's row, column from B's */
     }
 }
@@ -127,6 +128,9 @@ static inline uint32_t ant_output_bank(uint32_t plane, uint32_t index, uint32_t 
  * planes. Both return 0, or -1 if memory runs out. */
 int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                       ant_counters *ctr);
+/* SCNN+ on SPMM, one contraction index per pass (scnn_plus_spmm.c). */
+int ant_run_scnn_plus_spmm(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
+                           ant_counters *ctr);
 int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                             ant_counters *ctr);
 

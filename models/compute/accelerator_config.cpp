@@ -129,6 +129,18 @@ const std::map<std::string, key_entry>& table()
                   enum_value(k, v, {ANT_SCNN_CROSS_CHANNEL, ANT_SCNN_PER_PLANE}, ant_scnn_packing_name);
           },
           [](const accelerator_config& c) { return json(ant_scnn_packing_name(c.array.scnn_packing)); }}},
+        {"pe_array.scnn_spmm",
+         {[](accelerator_config& c, const std::string& k, const json& v) {
+              c.array.scnn_spmm =
+                  enum_value(k, v, {ANT_SCNN_SPMM_CONTRACTION, ANT_SCNN_SPMM_CARTESIAN}, ant_scnn_spmm_name);
+          },
+          [](const accelerator_config& c) { return json(ant_scnn_spmm_name(c.array.scnn_spmm)); }}},
+        {"pe_array.scnn_bw_stationary",
+         {[](accelerator_config& c, const std::string& k, const json& v) {
+              c.scnn_bw_stationary = enum_value(k, v, {ANT_BW_STATIONARY_ACTIVATION, ANT_BW_STATIONARY_GRADIENT},
+                                                ant_bw_stationary_name);
+          },
+          [](const accelerator_config& c) { return json(ant_bw_stationary_name(c.scnn_bw_stationary)); }}},
         U32_KEY("pe_array.scan_width", array.scan_width, 1, 4096),
         U32_KEY("pe_array.range_latency", array.range_latency, 0, 1000),
         U32_KEY("pe_array.pes_per_kernel_port", array.pes_per_kernel_port, 1, 65536),
@@ -156,6 +168,7 @@ void set_accelerator_key(accelerator_config& config, const std::string& key, con
     config.fetch.broadcast_width = config.array.f;  // the fetch unit packs F-wide vectors
     config.fetch.anticipator = config.array.anticipator;
     config.fetch.scnn_packing = config.array.scnn_packing;
+    config.fetch.scnn_spmm = config.array.scnn_spmm;
 }
 
 std::vector<std::string> accelerator_config_keys()

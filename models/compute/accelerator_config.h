@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "csr_fetch_unit.h"
+#include "dataflow.h"
 #include "dma_engine.h"
 #include "index_range_calculator.h"
 #include "outer_product.h"
@@ -30,10 +31,15 @@ struct accelerator_config {
     // 50-entry weight FIFO (Parashar et al., ISCA 2017).
     // ANT's anticipator per PE as the paper builds it, reading k = 16 kernel indices a cycle
     // (assumed: one 256-bit read of 16-bit indices), a 2-cycle range pipeline, a kernel-buffer
-    // port per PE (replicated read path); SCNN's cross-channel weight packing.
+    // port per PE (replicated read path); SCNN's cross-channel weight packing; SPMM in
+    // mode scnn as SCNN runs a fully-connected layer (a 1x1 convolution, one contraction
+    // index per pass).
     ant_array_params array{8, 8, 4, 4, 32, 50, 1, 1, ANT_MAPPING_PLANAR,
-                           ANT_ANTICIPATOR_PE, ANT_SCNN_CROSS_CHANNEL, 16, 2, 1};
+                           ANT_ANTICIPATOR_PE, ANT_SCNN_CROSS_CHANNEL, 16, 2, 1,
+                           ANT_SCNN_SPMM_CONTRACTION};
     mapping_policy mapping = mapping_policy::planar;
+    // SCNN+ in BW tiles the activations, as the paper's roles draw it (primer §4).
+    ant_bw_stationary scnn_bw_stationary = ANT_BW_STATIONARY_ACTIVATION;
     csr_fetch_unit_config fetch{};
     index_range_calculator_config ranges{};
     post_processing_unit_config ppu{};

@@ -124,16 +124,34 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     }
 
     // SCNN multiplies every non-zero pair of the tile: the reference count for RCP savings.
+    // On SPMM mapped as SCNN runs a fully-connected layer, a pass per contraction index j
+    // multiplies A's column j with B's row j only.
     auto nonzeros = [](const csr_plane& p) {
         uint64_t n = 0;
         for (uint32_t e = 0; e < csr_nnz(&p); ++e)
             n += p.val[e] != 0.0f;
         return n;
     };
-    uint64_t broadcast_nonzeros = 0;
-    for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
-        broadcast_nonzeros += nonzeros(broadcast_planes_[b]);
-    cmd.scnn_products = nonzeros(stationary) * broadcast_nonzeros;
+    const bool scnn_plus = ant_dataflow_of(ANT_MODE_SCNN, cmd.mapping, config_.anticipator, config_.scnn_packing) ==
+                           ANT_DATAFLOW_SCNN_PLUS;
+    if (cmd.geometry->op == ANT_OP_SPMM && scnn_plus && config_.scnn_spmm == ANT_SCNN_SPMM_CONTRACTION) {
+        std::vector<uint64_t> a_column(stationary.rows, 0);
+        for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
+            const csr_plane& a = broadcast_planes_[b];
+            for (uint32_t e = 0; e < csr_nnz(&a); ++e)
+                if (a.val[e] != 0.0f && a.col_idx[e] < stationary.rows)
+                    ++a_column[a.col_idx[e]];
+        }
+        cmd.scnn_products = 0;
+        for (uint32_t j = 0; j < stationary.rows; ++j)
+            for (uint32_t e = stationary.row_ptr[j]; e < stationary.row_ptr[j + 1]; ++e)
+                cmd.scnn_products += stationary.val[e] != 0.0f ? a_column[j] : 0;
+    } else {
+        uint64_t broadcast_nonzeros = 0;
+        for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
+            broadcast_nonzeros += nonzeros(broadcast_planes_[b]);
+        cmd.scnn_products = nonzeros(stationary) * broadcast_nonzeros;
+    }
 
     // Only the per-plane broadcast dataflows move packed vectors; the cross-channel ones
     // (SCNN+, ANT's per-PE anticipator) stream whole planes from the kernel buffer.

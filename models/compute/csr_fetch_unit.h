@@ -62,6 +62,8 @@ struct csr_fetch_unit_config {
     // cross-channel dataflows read whole planes and need no packed broadcast vectors.
     ant_anticipator anticipator = ANT_ANTICIPATOR_PE;
     ant_scnn_packing scnn_packing = ANT_SCNN_CROSS_CHANNEL;
+    // How SCNN maps SPMM decides its reference count of issued products.
+    ant_scnn_spmm scnn_spmm = ANT_SCNN_SPMM_CONTRACTION;
 };
 
 class csr_fetch_unit : public sc_core::sc_module {

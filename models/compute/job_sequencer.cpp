@@ -154,16 +154,19 @@ void job_sequencer::check_descriptor(layer_job& job)
         if (d.h > limit || d.w > limit || d.r > limit || d.s > limit || d.stride_h > limit || d.stride_w > limit ||
             d.pad_h > limit || d.pad_w > limit)
             fail(ANT_ERR_BAD_DIMS, "plane, kernel, stride or padding is absurd");
-        if (ant_geometry_conv(&g_, op, int32_t(d.h), int32_t(d.w), int32_t(d.r), int32_t(d.s), int32_t(d.stride_h),
+        const ant_op array_op = ant_job_op(op, ant_mode(d.mode), limits_.scnn_bw_stationary);
+        if (ant_geometry_conv(&g_, array_op, int32_t(d.h), int32_t(d.w), int32_t(d.r), int32_t(d.s), int32_t(d.stride_h),
                               int32_t(d.stride_w), int32_t(d.pad_h), int32_t(d.pad_w), msg, sizeof msg) != 0)
             fail(ANT_ERR_BAD_DIMS, msg);
         n_ = d.n, c_ = d.c, k_ = d.k;
     }
-    // The stationary operand is a (b for SPMM), whose planes must match the geometry.
-    const ant_tensor_desc& s = op == ANT_OP_SPMM ? d.b : d.a;
-    const ant_tensor_desc& b = op == ANT_OP_SPMM ? d.a : d.b;
-    const uint32_t s_planes = op == ANT_OP_BD ? n_ * k_ : op == ANT_OP_SPMM ? 1 : n_ * c_;
-    const uint32_t b_planes = op == ANT_OP_BW ? n_ * k_ : op == ANT_OP_SPMM ? 1 : k_ * c_;
+    // The stationary operand is a (b for SPMM and for BW with the gradient tiled), whose
+    // planes must match the geometry.
+    const bool b_stationary = g_.op == ANT_OP_SPMM || g_.op == ANT_OP_BW_GS;
+    const ant_tensor_desc& s = b_stationary ? d.b : d.a;
+    const ant_tensor_desc& b = b_stationary ? d.a : d.b;
+    const uint32_t s_planes = (op == ANT_OP_BD || g_.op == ANT_OP_BW_GS) ? n_ * k_ : op == ANT_OP_SPMM ? 1 : n_ * c_;
+    const uint32_t b_planes = g_.op == ANT_OP_BW ? n_ * k_ : g_.op == ANT_OP_BW_GS ? n_ * c_ : op == ANT_OP_SPMM ? 1 : k_ * c_;
     const uint32_t o_planes = op == ANT_OP_FW ? n_ * k_ : op == ANT_OP_BD ? n_ * c_ : op == ANT_OP_BW ? k_ * c_ : 1;
     auto matches = [](const ant_tensor_desc& t, uint32_t planes, int32_t rows, int32_t cols) {
         return t.planes == planes && t.rows == uint32_t(rows) && t.cols == uint32_t(cols);

@@ -25,6 +25,7 @@
 #include "common/statistics.h"
 #include "common/timeline.h"
 #include "csr_blob.h"
+#include "dataflow.h"
 #include "dma_engine.h"
 #include "layer_job.h"
 
@@ -33,6 +34,9 @@ namespace ant {
 struct sequencer_limits {
     uint64_t image = 0, kernel = 0, accumulator = 0, output = 0;  // buffer capacities, bytes
     uint64_t dram_base = 0x80000000u, dram_size = uint64_t(1) << 30;
+    // Not a limit but the one dataflow choice the sequencer makes itself: which operand a
+    // BW job in mode scnn tiles (it decides which tensor is fetched as the image).
+    ant_bw_stationary scnn_bw_stationary = ANT_BW_STATIONARY_ACTIVATION;
 };
 
 class job_sequencer : public sc_core::sc_module {

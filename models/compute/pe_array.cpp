@@ -31,7 +31,7 @@ ant_mapping mapping_for(mapping_policy policy, ant_op op)
 {
     switch (policy) {
     case mapping_policy::channel: return ANT_MAPPING_CHANNEL;
-    case mapping_policy::hybrid: return op == ANT_OP_BW ? ANT_MAPPING_CHANNEL : ANT_MAPPING_PLANAR;
+    case mapping_policy::hybrid: return (op == ANT_OP_BW || op == ANT_OP_BW_GS) ? ANT_MAPPING_CHANNEL : ANT_MAPPING_PLANAR;
     default: return ANT_MAPPING_PLANAR;
     }
 }

@@ -65,7 +65,7 @@ ant_geometry random_geometry(std::mt19937& rng, ant_op op)
 BOOST_AUTO_TEST_CASE(window_of_one_element_equals_brute_force_valid_set_for_every_op)
 {
     std::mt19937 rng(2022);
-    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_SPMM}) {
+    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_BW_GS, ANT_OP_SPMM}) {
         for (int trial = 0; trial < 300; ++trial) {
             ant_geometry g = random_geometry(rng, op);
             for (int32_t br = 0; br < g.broadcast[ANT_ROW]; ++br)
@@ -90,7 +90,7 @@ BOOST_AUTO_TEST_CASE(window_of_one_element_equals_brute_force_valid_set_for_ever
 BOOST_AUTO_TEST_CASE(window_of_a_span_covers_every_member_and_stays_in_the_plane)
 {
     std::mt19937 rng(4);
-    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_SPMM}) {
+    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_BW_GS, ANT_OP_SPMM}) {
         for (int trial = 0; trial < 300; ++trial) {
             ant_geometry g = random_geometry(rng, op);
             int32_t r0 = rng() % g.broadcast[ANT_ROW], r1 = rng() % g.broadcast[ANT_ROW];
@@ -143,7 +143,7 @@ BOOST_AUTO_TEST_CASE(kernel_window_of_an_image_span_covers_every_members_partner
     // meets validly all lie inside the window, and the window never reaches further than the
     // union of those cells' bounds plus the stride lattice slack.
     std::mt19937 rng(45);
-    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_SPMM}) {
+    for (ant_op op : {ANT_OP_FW, ANT_OP_BD, ANT_OP_BW, ANT_OP_BW_GS, ANT_OP_SPMM}) {
         for (int trial = 0; trial < 300; ++trial) {
             ant_geometry g = random_geometry(rng, op);
             int32_t r0 = rng() % g.stationary[ANT_ROW], r1 = rng() % g.stationary[ANT_ROW];

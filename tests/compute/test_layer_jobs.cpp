@@ -171,6 +171,12 @@ BOOST_AUTO_TEST_CASE(counters_add_up_and_ant_never_loses_a_valid_product)
         BOOST_TEST(valid[ANT_MODE_ANT] == valid[ANT_MODE_SCNN]);
         BOOST_TEST(valid[ANT_MODE_IDEAL] == valid[ANT_MODE_SCNN]);
         BOOST_TEST(issued[ANT_MODE_IDEAL] == valid[ANT_MODE_IDEAL]);
+#ifndef ANT_TEST_SMALL_BUFFERS
+        if (trial % 4 == ANT_OP_SPMM) {  // SCNN+ runs SPMM as a 1x1 convolution: no RCPs
+            BOOST_TEST(issued[ANT_MODE_SCNN] == valid[ANT_MODE_SCNN]);
+            continue;
+        }
+#endif
         BOOST_TEST(issued[ANT_MODE_ANT] - valid[ANT_MODE_ANT] <= issued[ANT_MODE_SCNN] - valid[ANT_MODE_SCNN]);
     }
 }
