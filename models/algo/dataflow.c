@@ -19,9 +19,11 @@ const char *ant_bw_stationary_name(ant_bw_stationary s)
     return s == ANT_BW_STATIONARY_GRADIENT ? "gradient" : "activation";
 }
 
-ant_op ant_job_op(ant_op op, ant_mode mode, ant_bw_stationary scnn_bw)
+ant_op ant_job_op(ant_op op, ant_mode mode, ant_bw_stationary scnn_bw, ant_bw_stationary ant_bw)
 {
     if (op == ANT_OP_BW && mode == ANT_MODE_SCNN && scnn_bw == ANT_BW_STATIONARY_GRADIENT)
+        return ANT_OP_BW_GS;
+    if (op == ANT_OP_BW && mode == ANT_MODE_ANT && ant_bw == ANT_BW_STATIONARY_GRADIENT)
         return ANT_OP_BW_GS;
     return op;
 }

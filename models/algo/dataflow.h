@@ -36,9 +36,10 @@ typedef enum ant_bw_stationary {
 
 const char *ant_bw_stationary_name(ant_bw_stationary s);
 
-/* The operation the array runs for a descriptor's op in a mode: BW in mode scnn becomes
- * ANT_OP_BW_GS when SCNN+ tiles the gradient; everything else runs as described. */
-ant_op ant_job_op(ant_op op, ant_mode mode, ant_bw_stationary scnn_bw);
+/* The operation the array runs for a descriptor's op in a mode: BW in mode scnn (ant)
+ * becomes ANT_OP_BW_GS when SCNN+ (ANT) tiles the gradient; everything else runs as
+ * described. */
+ant_op ant_job_op(ant_op op, ant_mode mode, ant_bw_stationary scnn_bw, ant_bw_stationary ant_bw);
 
 typedef enum ant_dataflow {
     ANT_DATAFLOW_DENSE,          /* every MAC over all multipliers */

@@ -141,6 +141,12 @@ const std::map<std::string, key_entry>& table()
                                                 ant_bw_stationary_name);
           },
           [](const accelerator_config& c) { return json(ant_bw_stationary_name(c.scnn_bw_stationary)); }}},
+        {"pe_array.ant_bw_stationary",
+         {[](accelerator_config& c, const std::string& k, const json& v) {
+              c.ant_bw_tiling = enum_value(k, v, {ANT_BW_STATIONARY_ACTIVATION, ANT_BW_STATIONARY_GRADIENT},
+                                               ant_bw_stationary_name);
+          },
+          [](const accelerator_config& c) { return json(ant_bw_stationary_name(c.ant_bw_tiling)); }}},
         U32_KEY("pe_array.scan_width", array.scan_width, 1, 4096),
         U32_KEY("pe_array.range_latency", array.range_latency, 0, 1000),
         U32_KEY("pe_array.pes_per_kernel_port", array.pes_per_kernel_port, 1, 65536),

@@ -40,6 +40,7 @@ struct accelerator_config {
     mapping_policy mapping = mapping_policy::planar;
     // SCNN+ in BW tiles the activations, as the paper's roles draw it (primer §4).
     ant_bw_stationary scnn_bw_stationary = ANT_BW_STATIONARY_ACTIVATION;
+    ant_bw_stationary ant_bw_tiling = ANT_BW_STATIONARY_ACTIVATION;  // ANT as the paper draws it
     csr_fetch_unit_config fetch{};
     index_range_calculator_config ranges{};
     post_processing_unit_config ppu{};

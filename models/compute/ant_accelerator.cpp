@@ -32,7 +32,7 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
       sequencer("job_sequencer",
                 sequencer_limits{cfg.image_buffer.capacity_bytes, cfg.kernel_buffer.capacity_bytes,
                                  cfg.accumulator_buffer.capacity_bytes, cfg.output_buffer.capacity_bytes, cfg.dram_base,
-                                 cfg.dram_size, cfg.scnn_bw_stationary},
+                                 cfg.dram_size, cfg.scnn_bw_stationary, cfg.ant_bw_tiling},
                 clock_period),
       topk_initiator("topk_initiator")
 {

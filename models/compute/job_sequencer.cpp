@@ -154,7 +154,7 @@ void job_sequencer::check_descriptor(layer_job& job)
         if (d.h > limit || d.w > limit || d.r > limit || d.s > limit || d.stride_h > limit || d.stride_w > limit ||
             d.pad_h > limit || d.pad_w > limit)
             fail(ANT_ERR_BAD_DIMS, "plane, kernel, stride or padding is absurd");
-        const ant_op array_op = ant_job_op(op, ant_mode(d.mode), limits_.scnn_bw_stationary);
+        const ant_op array_op = ant_job_op(op, ant_mode(d.mode), limits_.scnn_bw_stationary, limits_.ant_bw_tiling);
         if (ant_geometry_conv(&g_, array_op, int32_t(d.h), int32_t(d.w), int32_t(d.r), int32_t(d.s), int32_t(d.stride_h),
                               int32_t(d.stride_w), int32_t(d.pad_h), int32_t(d.pad_w), msg, sizeof msg) != 0)
             fail(ANT_ERR_BAD_DIMS, msg);

@@ -34,9 +34,10 @@ namespace ant {
 struct sequencer_limits {
     uint64_t image = 0, kernel = 0, accumulator = 0, output = 0;  // buffer capacities, bytes
     uint64_t dram_base = 0x80000000u, dram_size = uint64_t(1) << 30;
-    // Not a limit but the one dataflow choice the sequencer makes itself: which operand a
-    // BW job in mode scnn tiles (it decides which tensor is fetched as the image).
+    // Not limits but the one dataflow choice the sequencer makes itself: which operand a
+    // BW job in mode scnn / ant tiles (it decides which tensor is fetched as the image).
     ant_bw_stationary scnn_bw_stationary = ANT_BW_STATIONARY_ACTIVATION;
+    ant_bw_stationary ant_bw_tiling = ANT_BW_STATIONARY_ACTIVATION;
 };
 
 class job_sequencer : public sc_core::sc_module {

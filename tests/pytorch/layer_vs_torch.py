@@ -125,7 +125,8 @@ CONFIGS = [
      "--set", "image_buffer.width_bytes=8", "--set", "kernel_buffer.latency_cycles=7"],
     # SCNN+ variants: BW with the output gradient tiled, SPMM as a Cartesian product
     ["--set", "pe_array.scnn_bw_stationary=gradient", "--set", "pe_array.scnn_spmm=cartesian"],
-    ["--set", "pe_array.scnn_bw_stationary=gradient", "--set", "pe_array.scnn_packing=per_plane"],
+    ["--set", "pe_array.scnn_bw_stationary=gradient", "--set", "pe_array.scnn_packing=per_plane",
+     "--set", "pe_array.ant_bw_stationary=gradient"],
 ]
 
 SPMM_SHAPES = [  # (M, K, N, densities)
