@@ -14,7 +14,8 @@
  * pipeline; `pes_per_kernel_port` PEs sharing one kernel-buffer read port divide its scan
  * rate. The pass lasts as long as the busiest PE. An out-of-range kernel element costs only
  * its share of the scan; the products that remain redundant are pairs inside the union range
- * that are not individually valid. Only valid products are computed. */
+ * that are not individually valid. Only valid products are computed, after the timing walk
+ * and in kernel-stream order, so that ANT's tensors are bit-identical to the other modes'. */
 #include <string.h>
 
 #include "outer_product_state.h"
@@ -76,14 +77,12 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
                         }
                         ++selected;
                         const ant_broadcast_job *job = &jobs[ks->plane[e]];
-                        const float kval = ks->val[e];
                         for (uint32_t m = v0; m < v1; ++m) {
                             const uint32_t se = a->img_order[m];
                             int32_t orow, ocol;
                             if (!ant_output_coord(g, br, bc, a->img_row[m], s->col_idx[se], &orow, &ocol))
                                 continue;
                             const uint32_t out_idx = (uint32_t)(orow * out_w + ocol);
-                            job->output[out_idx] += kval * s->val[se];
                             ++ctr->products_valid;
                             a->contributed[(size_t)job->output_id * a->n_tiles + t] = 1;
                             const uint16_t h = ++hist[ant_output_bank(job->output_id, out_idx, out_size, banks)];
@@ -114,5 +113,7 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
     }
     ctr->cycles += busiest;
     ctr->compute_cycles += busiest;
+    /* The products themselves, in the order every mode uses (the loop above only counted). */
+    ant_accumulate_in_stream_order(a, s, jobs);
     return 0;
 }

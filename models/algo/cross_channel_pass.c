@@ -85,6 +85,41 @@ static int prepare_image(ant_array *a, const csr_plane *s)
     return 0;
 }
 
+uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs)
+{
+    const ant_geometry *g = &a->g;
+    const ant_kernel_stream *ks = &a->ks;
+    const int32_t out_w = g->output[ANT_COL];
+    uint64_t valid = 0;
+    uint32_t pos = 0;
+    for (uint32_t e = 0; e < ks->nnz; ++e) {
+        while (ks->pos_start[pos + 1] <= e)
+            ++pos;
+        int32_t br, bc;
+        ant_kernel_stream_coord(ks, (int32_t)(pos / (uint32_t)ks->minors), (int32_t)(pos % (uint32_t)ks->minors),
+                                &br, &bc);
+        ant_window w;
+        ant_index_window(g, br, br, bc, bc, &w);
+        if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
+            continue;
+        float *out = jobs[ks->plane[e]].output;
+        const float kval = ks->val[e];
+        for (int32_t r = w.rows.lo; r <= w.rows.hi; r += w.rows.step) {
+            uint32_t f, l;
+            row_window(a, s, r, w.cols.lo, w.cols.hi, &f, &l);
+            const int32_t row_base = axis_out(g, ANT_ROW, br, r) * out_w;
+            for (uint32_t se = f; se < l; ++se) {
+                const int32_t sc = s->col_idx[se];
+                if (w.cols.step > 1 && (sc - w.cols.lo) % w.cols.step != 0)
+                    continue;
+                out[row_base + axis_out(g, ANT_COL, bc, sc)] += kval * s->val[se];
+                ++valid;
+            }
+        }
+    }
+    return valid;
+}
+
 int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs)
 {
     if (prepare_stream(a, jobs, n_jobs) != 0)

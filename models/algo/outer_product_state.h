@@ -134,6 +134,13 @@ int ant_run_scnn_plus_spmm(ant_array *a, const csr_plane *s, const ant_broadcast
 int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                             ant_counters *ctr);
 
+/* Adds the pass's valid products to the outputs in kernel-stream order (each kernel element,
+ * then its image rows and columns ascending): for any output, the order of its terms is the
+ * order of their kernel positions, as in every other mode's functional path — so that all
+ * modes produce bit-identical tensors whatever order their timing model visits pairs in.
+ * Returns the number of products. */
+uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs);
+
 /* Prepares a pass for them: the kernel stream (reused while the planes stay the same) and the
  * image plane's tiles and vectors. Returns 0, or -1 if memory runs out. */
 int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs);

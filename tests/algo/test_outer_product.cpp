@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <random>
 #include <vector>
@@ -175,9 +176,11 @@ BOOST_AUTO_TEST_CASE(every_mode_matches_the_dense_reference_and_never_drops_a_va
         prm.mapping = (rng() & 1) ? ANT_MAPPING_CHANNEL : ANT_MAPPING_PLANAR;
         const bool row_bounded = rng() & 1;
         ant_counters by_mode[4];
+        std::vector<float> out_by_mode[4];
         for (ant_mode mode : {ANT_MODE_DENSE, ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL}) {
             auto res = run_pair(g, prm, mode, s, b, row_bounded);
             by_mode[mode] = res.ctr;
+            out_by_mode[mode] = res.out;
             BOOST_TEST_CONTEXT("trial " << trial << " op " << ant_op_name(op) << " mode "
                                         << ant_mode_name(mode) << (paper ? " paper" : " broadcast"))
             {
@@ -190,6 +193,14 @@ BOOST_AUTO_TEST_CASE(every_mode_matches_the_dense_reference_and_never_drops_a_va
             }
         }
         BOOST_TEST(by_mode[ANT_MODE_IDEAL].products_issued == by_mode[ANT_MODE_IDEAL].products_valid);
+        // The default dataflows accumulate every output's terms in the same order: the
+        // tensors are bit-identical across modes, not merely close.
+        if (paper && prm.mapping == ANT_MAPPING_PLANAR)
+            for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_IDEAL})
+                BOOST_TEST(std::memcmp(out_by_mode[mode].data(), out_by_mode[ANT_MODE_DENSE].data(),
+                                       out_by_mode[mode].size() * sizeof(float)) == 0,
+                           "trial " << trial << " op " << ant_op_name(op) << ": " << ant_mode_name(mode)
+                                    << " is not bit-identical to dense");
         const bool scnn_by_contraction = op == ANT_OP_SPMM && paper && prm.mapping == ANT_MAPPING_PLANAR;
         if (scnn_by_contraction) {  // SPMM as a 1x1 convolution, one contraction index a pass
             BOOST_TEST(by_mode[ANT_MODE_SCNN].products_issued == by_mode[ANT_MODE_SCNN].products_valid);
