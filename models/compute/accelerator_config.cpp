@@ -97,6 +97,14 @@ E enum_value(const std::string& key, const json& v, std::initializer_list<E> val
     throw config_error("config key '" + key + "' must be " + allowed + ", got " + v.dump());
 }
 
+// A key whose value is one of an enum's names (the name function gives the spelling).
+#define ENUM_KEY(name, field, name_of, ...)                                                       \
+    {name,                                                                                        \
+     {[](accelerator_config& c, const std::string& k, const json& v) {                            \
+          c.field = enum_value(k, v, {__VA_ARGS__}, name_of);                                     \
+      },                                                                                          \
+      [](const accelerator_config& c) { return json(name_of(c.field)); }}}
+
 const std::map<std::string, key_entry>& table()
 {
     static const std::map<std::string, key_entry> keys = {
@@ -117,36 +125,16 @@ const std::map<std::string, key_entry>& table()
         {"pe_array.mapping",
          {[](accelerator_config& c, const std::string& k, const json& v) { c.mapping = policy(k, v); },
           [](const accelerator_config& c) { return json(mapping_policy_name(c.mapping)); }}},
-        {"pe_array.anticipator",
-         {[](accelerator_config& c, const std::string& k, const json& v) {
-              c.array.anticipator =
-                  enum_value(k, v, {ANT_ANTICIPATOR_PE, ANT_ANTICIPATOR_BROADCAST}, ant_anticipator_name);
-          },
-          [](const accelerator_config& c) { return json(ant_anticipator_name(c.array.anticipator)); }}},
-        {"pe_array.scnn_packing",
-         {[](accelerator_config& c, const std::string& k, const json& v) {
-              c.array.scnn_packing =
-                  enum_value(k, v, {ANT_SCNN_CROSS_CHANNEL, ANT_SCNN_PER_PLANE}, ant_scnn_packing_name);
-          },
-          [](const accelerator_config& c) { return json(ant_scnn_packing_name(c.array.scnn_packing)); }}},
-        {"pe_array.scnn_spmm",
-         {[](accelerator_config& c, const std::string& k, const json& v) {
-              c.array.scnn_spmm =
-                  enum_value(k, v, {ANT_SCNN_SPMM_CONTRACTION, ANT_SCNN_SPMM_CARTESIAN}, ant_scnn_spmm_name);
-          },
-          [](const accelerator_config& c) { return json(ant_scnn_spmm_name(c.array.scnn_spmm)); }}},
-        {"pe_array.scnn_bw_stationary",
-         {[](accelerator_config& c, const std::string& k, const json& v) {
-              c.scnn_bw_stationary = enum_value(k, v, {ANT_BW_STATIONARY_ACTIVATION, ANT_BW_STATIONARY_GRADIENT},
-                                                ant_bw_stationary_name);
-          },
-          [](const accelerator_config& c) { return json(ant_bw_stationary_name(c.scnn_bw_stationary)); }}},
-        {"pe_array.ant_bw_stationary",
-         {[](accelerator_config& c, const std::string& k, const json& v) {
-              c.ant_bw_tiling = enum_value(k, v, {ANT_BW_STATIONARY_ACTIVATION, ANT_BW_STATIONARY_GRADIENT},
-                                               ant_bw_stationary_name);
-          },
-          [](const accelerator_config& c) { return json(ant_bw_stationary_name(c.ant_bw_tiling)); }}},
+        ENUM_KEY("pe_array.anticipator", array.anticipator, ant_anticipator_name, ANT_ANTICIPATOR_PE,
+                 ANT_ANTICIPATOR_BROADCAST),
+        ENUM_KEY("pe_array.scnn_packing", array.scnn_packing, ant_scnn_packing_name, ANT_SCNN_CROSS_CHANNEL,
+                 ANT_SCNN_PER_PLANE),
+        ENUM_KEY("pe_array.scnn_spmm", array.scnn_spmm, ant_scnn_spmm_name, ANT_SCNN_SPMM_CONTRACTION,
+                 ANT_SCNN_SPMM_CARTESIAN),
+        ENUM_KEY("pe_array.scnn_bw_stationary", scnn_bw_stationary, ant_bw_stationary_name,
+                 ANT_BW_STATIONARY_ACTIVATION, ANT_BW_STATIONARY_GRADIENT),
+        ENUM_KEY("pe_array.ant_bw_stationary", ant_bw_tiling, ant_bw_stationary_name, ANT_BW_STATIONARY_ACTIVATION,
+                 ANT_BW_STATIONARY_GRADIENT),
         U32_KEY("pe_array.scan_width", array.scan_width, 1, 4096),
         U32_KEY("pe_array.range_latency", array.range_latency, 0, 1000),
         U32_KEY("pe_array.pes_per_kernel_port", array.pes_per_kernel_port, 1, 65536),
