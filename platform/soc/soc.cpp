@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/main_stack.h"
 #include "elf_loader.h"
 
 namespace ant {
@@ -81,8 +82,10 @@ void soc::finish_elaboration()
 {
     // Ports are usable only once elaboration is complete; time 0 runs nothing of the core,
     // which waits for start().
-    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION)
+    if (sc_core::sc_get_status() == sc_core::SC_ELABORATION) {
+        main_stack_guard guard;
         sc_core::sc_start(sc_core::SC_ZERO_TIME);
+    }
 }
 
 std::size_t soc::debug(tlm::tlm_command cmd, std::uint64_t address, unsigned char* data, std::size_t size)
@@ -161,6 +164,7 @@ run_result soc::run()
     core.set_wall_limit(cfg_.sim.max_wall_s);
     core.start();
     try {
+        main_stack_guard guard;
         if (cfg_.sim.max_time_ms > 0)
             sc_core::sc_start(sc_core::sc_time(cfg_.sim.max_time_ms, sc_core::SC_MS), sc_core::SC_EXIT_ON_STARVATION);
         else

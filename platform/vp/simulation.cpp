@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "common/main_stack.h"
+
 namespace ant {
 
 simulation::simulation(const vp_config& config)
@@ -124,6 +126,7 @@ void simulation::run(layer_job& job)
     job.ok = false;
     job.error = "the job did not run";
     accelerator_->submit(&job);
+    main_stack_guard guard;
     sc_core::sc_start();  // returns when the sequencer waits for work again
 }
 
