@@ -17,6 +17,9 @@
   with exit 1 and a line naming the network, layer, phase, mode and memory; nothing written.
 * terminate_kills_jobs_and_writes_nothing: SIGTERM (like Ctrl-C) stops the run with exit 143,
   kills the running ant-vp processes and writes nothing.
+* main_job_is_deterministic: two runs on the same trace, with the same settings and seed,
+  write byte-identical results (reproduction.json, per_job.csv, table.md and both charts)
+  once the host-time fields (wall and CPU seconds) are taken out.
 * keep_going_reports_the_other_networks: with --keep-going the run finishes, exits 1, and the
   results mark the network with the failed job as failed while the others are reported.
 """
@@ -158,6 +161,42 @@ def sums_match_job_stats(c):
         csv_cycles = sum(int(r["cycles"]) for r in rows if r["memory"] == memory and r["mode"] == "ant")
         check(csv_cycles == cycles["ant"], "per_job.csv ant cycles %d, expected %d" % (csv_cycles, cycles["ant"]))
     check(set_seen, "%s changed no job's cycles: the test cannot see it reach ant-vp" % PASSED_SET)
+
+
+# Host time, the only fields allowed to differ between two runs.
+HOST_TIME_FIELDS = ("wall_seconds", "cpu_seconds", "ant_vp_cpu_seconds")
+
+
+def without_host_time(name, data):
+    if name == "reproduction.json":
+        doc = json.loads(data)
+        for field in HOST_TIME_FIELDS:
+            doc["config"].pop(field, None)
+        return json.dumps(doc, sort_keys=True).encode()
+    if name == "per_job.csv":
+        rows = list(csv.reader(data.decode().splitlines()))
+        keep = [i for i, col in enumerate(rows[0]) if col not in HOST_TIME_FIELDS]
+        check(len(keep) < len(rows[0]), "per_job.csv has no host-time column to leave out: %r" % rows[0])
+        return "\n".join(",".join(r[i] for i in keep) for r in rows).encode()
+    return data
+
+
+def main_job_is_deterministic(c):
+    outputs = []
+    for run in ("first", "second"):
+        c.out = os.path.join(c.work, run)
+        rc, _, err = c.driver("--modes", "scnn,ant", "--memory", "ideal")
+        check(rc == 0, "%s run: driver exit %d: %s" % (run, rc, err))
+        files = sorted(os.listdir(c.out))
+        check(files == ["energy.png", "per_job.csv", "reproduction.json", "speedup.png", "table.md"],
+              "%s run wrote %r" % (run, files))
+        contents = {}
+        for name in files:
+            with open(os.path.join(c.out, name), "rb") as f:
+                contents[name] = without_host_time(name, f.read())
+        outputs.append(contents)
+    for name in outputs[0]:
+        check(outputs[0][name] == outputs[1][name], "%s differs between two identical runs" % name)
 
 
 def sweep_rows_match_reproduction_runs(c):
@@ -305,7 +344,7 @@ CASES = {f.__name__: f for f in (
     sums_match_job_stats, sweep_rows_match_reproduction_runs, unknown_network_exits_2, density_zero_exits_2, density_above_one_exits_2,
     manifest_shape_mismatch_exits_2, tensor_shape_mismatch_exits_2, missing_trace_file_exits_2,
     missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
-    job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks,
+    job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks, main_job_is_deterministic,
     terminate_kills_jobs_and_writes_nothing)}
 
 
