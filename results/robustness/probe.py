@@ -30,6 +30,9 @@ def main():
     args = p.parse_args()
     build = os.path.abspath(args.build)
     vp, fw, progs = os.path.join(build, "ant-vp"), os.path.join(build, "sw"), os.path.join(build, "tests/iss/programs")
+    if not os.access(vp, os.X_OK):
+        p.error("no ant-vp program in %s (build first, or name the build with --build)" % build)
+    os.makedirs(args.out, exist_ok=True)
     work = tempfile.mkdtemp(prefix="ant-probe-")
     inp, outdir = os.path.join(work, "in"), os.path.join(work, "out")
     os.makedirs(inp)
