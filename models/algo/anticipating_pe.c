@@ -15,33 +15,88 @@
  * rate. The pass lasts as long as the busiest PE. An out-of-range kernel element costs only
  * its share of the scan; the products that remain redundant are pairs inside the union range
  * that are not individually valid. Only valid products are computed, after the timing walk
- * and in kernel-stream order, so that ANT's tensors are bit-identical to the other modes'. */
+ * and in kernel-stream order, so that ANT's tensors are bit-identical to the other modes'.
+ *
+ * The walk's cost follows kernel positions and valid products, not vector pairs: an image
+ * vector's members are mapped to their output index once per kernel position of its range
+ * (every plane's entry at that position shares it), entries at a position where no member
+ * lands are skipped as a block, and per entry only the members that land are hashed into
+ * banks. Tiles are independent, so ranges of them may run on different workers. */
 #include <string.h>
 
 #include "outer_product_state.h"
 
-int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
-                            ant_counters *ctr)
+/* The kernel vector in progress is complete: its bank collisions cost max(per bank) - 1. */
+static inline void settle_kernel_vector(ant_scratch *sc, uint32_t *n_hit, uint16_t *pair_max, uint64_t *conflicts)
+{
+    if (*pair_max > 1)
+        *conflicts += *pair_max - 1u;
+    for (uint32_t b = 0; b < *n_hit; ++b)
+        sc->hist[sc->banks_hit[b]] = 0;
+    *n_hit = 0;
+    *pair_max = 0;
+}
+
+/* Whether selecting `count` more entries after `selected` crosses a kernel-vector boundary,
+ * i.e. the entry numbered x with x % F == 0, x > 0, lies in [selected, selected + count). */
+static inline int crosses_boundary(uint64_t selected, uint64_t count, uint32_t F)
+{
+    const uint64_t lo = selected > 0 ? selected : 1, hi = selected + count - 1;
+    return hi >= lo && hi / F > (lo - 1) / F;
+}
+
+/* Members' output row offsets for kernel major position mj (convolutions: the kernel row). */
+static void map_member_rows(const ant_geometry *g, ant_scratch *sc, uint32_t members, int32_t br, int32_t out_w)
+{
+    for (uint32_t m = 0; m < members; ++m) {
+        const int32_t o = axis_index(g, ANT_ROW, br, sc->member_row[m]);
+        sc->member_out[m] = o < 0 ? -1 : o * out_w;
+    }
+}
+
+/* Hashes of the members' output indices at kernel position (br, bc) for those that land;
+ * returns how many do. */
+static uint32_t map_members(const ant_geometry *g, ant_scratch *sc, uint32_t members, int32_t br, int32_t bc,
+                            int32_t out_w)
+{
+    uint32_t n = 0;
+    if (g->op == ANT_OP_SPMM) { /* A[m][k] meets B[k'][n] only when k == k' */
+        for (uint32_t m = 0; m < members; ++m)
+            if (sc->member_row[m] == bc)
+                sc->member_hash[n++] = (uint32_t)(br * out_w + sc->member_col[m]) * ANT_BANK_HASH;
+        return n;
+    }
+    for (uint32_t m = 0; m < members; ++m) {
+        if (sc->member_out[m] < 0)
+            continue;
+        const int32_t oc = axis_index(g, ANT_COL, bc, sc->member_col[m]);
+        if (oc >= 0)
+            sc->member_hash[n++] = (uint32_t)(sc->member_out[m] + oc) * ANT_BANK_HASH;
+    }
+    return n;
+}
+
+void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0,
+                          uint32_t t1, ant_scratch *sc, ant_counters *ctr)
 {
     const ant_geometry *g = &a->g;
-    if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
-        return -1;
     const ant_kernel_stream *ks = &a->ks;
     const uint32_t F = a->p.f, I = a->p.i, banks = a->p.banks;
     const uint32_t k_scan = a->p.scan_width, share = a->p.pes_per_kernel_port;
+    const int spmm = g->op == ANT_OP_SPMM;
     const int32_t out_w = g->output[ANT_COL];
     const uint32_t out_size = (uint32_t)(g->output[ANT_ROW] * out_w);
-    uint16_t *hist = a->hist; /* sv_max * banks >= banks entries: one pair's occupancy */
-    uint64_t busiest = 0;
 
-    for (uint32_t t = 0; t < a->n_tiles; ++t) {
+    for (uint32_t t = t0; t < t1; ++t) {
         const uint32_t first = a->img_first[t], last = a->img_first[t + 1];
         uint64_t time = 0;
         for (uint32_t v0 = first; v0 < last; v0 += I) {
             const uint32_t v1 = v0 + I < last ? v0 + I : last, members = v1 - v0;
             int32_t c0 = INT32_MAX, c1 = -1;
-            for (uint32_t m = v0; m < v1; ++m) {
-                const int32_t c = s->col_idx[a->img_order[m]];
+            for (uint32_t m = 0; m < members; ++m) {
+                const int32_t c = s->col_idx[a->img_order[v0 + m]];
+                sc->member_row[m] = a->img_row[v0 + m];
+                sc->member_col[m] = c;
                 c0 = min32(c0, c);
                 c1 = max32(c1, c);
             }
@@ -58,45 +113,48 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
             ctr->kernel_index_reads += span;
             ctr->window_rows_searched += (uint64_t)(major.hi - major.lo + 1);
 
-            uint64_t selected = 0, conflicts = 0;
+            uint64_t selected = 0, conflicts = 0, valid = 0;
             uint16_t pair_max = 0;
+            uint32_t n_hit = 0;
             for (int32_t mj = major.lo; mj <= major.hi; ++mj) {
-                uint32_t e = ant_kernel_stream_at(ks, mj, minor.lo);
+                if (!spmm)
+                    map_member_rows(g, sc, members, mj, out_w);
+                const uint32_t *pos = ks->pos_start + (uint32_t)mj * (uint32_t)ks->minors;
                 for (int32_t mn = minor.lo; mn <= minor.hi; ++mn) {
-                    const uint32_t pos_end = ks->pos_start[(uint32_t)mj * (uint32_t)ks->minors + (uint32_t)mn + 1];
+                    const uint32_t e0 = pos[mn], e1 = pos[mn + 1];
+                    if (e0 == e1)
+                        continue;
                     int32_t br, bc;
                     ant_kernel_stream_coord(ks, mj, mn, &br, &bc);
-                    for (; e < pos_end; ++e) {
-                        if (selected % F == 0 && selected > 0) {
-                            /* The previous kernel vector is complete: settle its collisions. */
-                            if (pair_max > 1)
-                                conflicts += pair_max - 1u;
-                            if (pair_max)
-                                memset(hist, 0, sizeof(uint16_t) * banks);
-                            pair_max = 0;
-                        }
+                    const uint32_t landing = map_members(g, sc, members, br, bc, out_w);
+                    if (landing == 0) { /* selected and multiplied, but every product is redundant */
+                        if (crosses_boundary(selected, e1 - e0, F))
+                            settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
+                        selected += e1 - e0;
+                        continue;
+                    }
+                    valid += (uint64_t)landing * (e1 - e0);
+                    for (uint32_t e = e0; e < e1; ++e) {
+                        if (selected % F == 0 && selected > 0)
+                            settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
                         ++selected;
-                        const ant_broadcast_job *job = &jobs[ks->plane[e]];
-                        for (uint32_t m = v0; m < v1; ++m) {
-                            const uint32_t se = a->img_order[m];
-                            int32_t orow, ocol;
-                            if (!ant_output_coord(g, br, bc, a->img_row[m], s->col_idx[se], &orow, &ocol))
-                                continue;
-                            const uint32_t out_idx = (uint32_t)(orow * out_w + ocol);
-                            ++ctr->products_valid;
-                            a->contributed[(size_t)job->output_id * a->n_tiles + t] = 1;
-                            const uint16_t h = ++hist[ant_output_bank(job->output_id, out_idx, out_size, banks)];
+                        const uint32_t oid = jobs[ks->plane[e]].output_id;
+                        a->contributed[(size_t)oid * a->n_tiles + t] = 1;
+                        const uint32_t plane_hash = oid * out_size * ANT_BANK_HASH;
+                        for (uint32_t m = 0; m < landing; ++m) {
+                            const uint32_t bank = ant_bank_of_hash(plane_hash + sc->member_hash[m], banks);
+                            const uint16_t h = ++sc->hist[bank];
+                            if (h == 1)
+                                sc->banks_hit[n_hit++] = bank;
                             if (h > pair_max)
                                 pair_max = h;
                         }
                     }
                 }
             }
-            if (pair_max > 1)
-                conflicts += pair_max - 1u;
-            if (pair_max)
-                memset(hist, 0, sizeof(uint16_t) * banks);
+            settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
             const uint64_t kernel_vectors = ceil_div_u64(selected, F);
+            ctr->products_valid += valid;
             ctr->vector_pairs += kernel_vectors;
             ctr->products_issued += selected * members;
             ctr->kernel_value_reads += selected;
@@ -109,11 +167,21 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
             time += a->p.range_latency;
         a->pe_time[t] = time;
         ctr->pe_busy_cycles += time;
-        busiest = max64(busiest, time);
     }
+}
+
+int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
+                            ant_counters *ctr)
+{
+    if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
+        return -1;
+    ant_anticipate_tiles(a, s, jobs, 0, a->n_tiles, &a->scratch[0], ctr);
+    uint64_t busiest = 0;
+    for (uint32_t t = 0; t < a->n_tiles; ++t)
+        busiest = max64(busiest, a->pe_time[t]);
     ctr->cycles += busiest;
     ctr->compute_cycles += busiest;
-    /* The products themselves, in the order every mode uses (the loop above only counted). */
+    /* The products themselves, in the order every mode uses (the walk above only counted). */
     ant_accumulate_in_stream_order(a, s, jobs);
     return 0;
 }

@@ -60,6 +60,23 @@ static int prepare_image(ant_array *a, const csr_plane *s)
             return -1;
         a->img_cap = nnz;
     }
+    for (uint32_t w = 0; w < a->n_scratch; ++w) {
+        ant_scratch *sc = &a->scratch[w];
+        if (sc->win_cap >= nnz)
+            continue;
+        float *val = realloc(sc->win_val, sizeof(float) * nnz);
+        if (val)
+            sc->win_val = val;
+        uint32_t *out = realloc(sc->win_out, sizeof(uint32_t) * nnz);
+        if (out)
+            sc->win_out = out;
+        uint32_t *vec = realloc(sc->win_vec, sizeof(uint32_t) * nnz);
+        if (vec)
+            sc->win_vec = vec;
+        if (!val || !out || !vec)
+            return -1;
+        sc->win_cap = nnz;
+    }
     const uint32_t width = a->p.i;
     uint32_t at = 0, vectors = 0;
     for (uint32_t t = 0; t < a->n_tiles; ++t) {
@@ -85,39 +102,97 @@ static int prepare_image(ant_array *a, const csr_plane *s)
     return 0;
 }
 
-uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs)
+uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br, int32_t bc, uint32_t t0,
+                             uint32_t t1, ant_scratch *sc)
 {
     const ant_geometry *g = &a->g;
-    const ant_kernel_stream *ks = &a->ks;
     const int32_t out_w = g->output[ANT_COL];
+    const int some_tiles = t0 > 0 || t1 < a->n_tiles;
+    ant_window w;
+    ant_index_window(g, br, br, bc, bc, &w);
+    if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
+        return 0;
+    uint32_t n = 0;
+    for (int32_t r = w.rows.lo; r <= w.rows.hi; r += w.rows.step) {
+        uint32_t f, l;
+        row_window(a, s, r, w.cols.lo, w.cols.hi, &f, &l);
+        const int32_t row_base = axis_out(g, ANT_ROW, br, r) * out_w;
+        for (uint32_t se = f; se < l; ++se) {
+            const int32_t c = s->col_idx[se];
+            if (w.cols.step > 1 && (c - w.cols.lo) % w.cols.step != 0)
+                continue;
+            const uint32_t iv = a->img_vec[se];
+            if (some_tiles && (a->vec_tile[iv] < t0 || a->vec_tile[iv] >= t1))
+                continue;
+            sc->win_val[n] = s->val[se];
+            sc->win_out[n] = (uint32_t)(row_base + axis_out(g, ANT_COL, bc, c));
+            sc->win_vec[n] = iv;
+            ++n;
+        }
+    }
+    return n;
+}
+
+int ant_reserve_vector_scratch(ant_scratch *sc, uint32_t banks, uint32_t vectors)
+{
+    if (sc->vcap >= vectors)
+        return 0;
+    uint16_t *hist = calloc((size_t)vectors * banks, sizeof(uint16_t));
+    uint16_t *vmax = calloc(vectors, sizeof(uint16_t));
+    uint32_t *touched = malloc(sizeof(uint32_t) * vectors);
+    if (!hist || !vmax || !touched) {
+        free(hist);
+        free(vmax);
+        free(touched);
+        return -1;
+    }
+    free(sc->vhist);
+    free(sc->vmax);
+    free(sc->vtouched);
+    sc->vhist = hist;
+    sc->vmax = vmax;
+    sc->vtouched = touched;
+    sc->vcap = vectors;
+    return 0;
+}
+
+uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t j0,
+                               uint32_t j1, ant_scratch *sc)
+{
+    const ant_kernel_stream *ks = &a->ks;
+    const uint32_t positions = (uint32_t)ks->majors * (uint32_t)ks->minors;
     uint64_t valid = 0;
-    uint32_t pos = 0;
-    for (uint32_t e = 0; e < ks->nnz; ++e) {
-        while (ks->pos_start[pos + 1] <= e)
-            ++pos;
-        int32_t br, bc;
-        ant_kernel_stream_coord(ks, (int32_t)(pos / (uint32_t)ks->minors), (int32_t)(pos % (uint32_t)ks->minors),
-                                &br, &bc);
-        ant_window w;
-        ant_index_window(g, br, br, bc, bc, &w);
-        if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
+    for (uint32_t q = 0; q < positions; ++q) {
+        uint32_t e0 = ks->pos_start[q], e1 = ks->pos_start[q + 1];
+        /* Entries of a position are sorted by plane: keep those of planes j0..j1-1. */
+        while (e0 < e1 && ks->plane[e0] < j0)
+            ++e0;
+        while (e1 > e0 && ks->plane[e1 - 1] >= j1)
+            --e1;
+        if (e0 == e1)
             continue;
-        float *out = jobs[ks->plane[e]].output;
-        const float kval = ks->val[e];
-        for (int32_t r = w.rows.lo; r <= w.rows.hi; r += w.rows.step) {
-            uint32_t f, l;
-            row_window(a, s, r, w.cols.lo, w.cols.hi, &f, &l);
-            const int32_t row_base = axis_out(g, ANT_ROW, br, r) * out_w;
-            for (uint32_t se = f; se < l; ++se) {
-                const int32_t sc = s->col_idx[se];
-                if (w.cols.step > 1 && (sc - w.cols.lo) % w.cols.step != 0)
-                    continue;
-                out[row_base + axis_out(g, ANT_COL, bc, sc)] += kval * s->val[se];
-                ++valid;
-            }
+        int32_t br, bc;
+        ant_kernel_stream_coord(ks, (int32_t)(q / (uint32_t)ks->minors), (int32_t)(q % (uint32_t)ks->minors), &br,
+                                &bc);
+        const uint32_t n = ant_position_window(a, s, br, bc, 0, a->n_tiles, sc);
+        if (n == 0)
+            continue;
+        valid += (uint64_t)n * (e1 - e0);
+        const float *restrict sval = sc->win_val;
+        const uint32_t *restrict sout = sc->win_out;
+        for (uint32_t e = e0; e < e1; ++e) {
+            float *restrict out = jobs[ks->plane[e]].output;
+            const float kval = ks->val[e];
+            for (uint32_t i = 0; i < n; ++i)
+                out[sout[i]] += kval * sval[i];
         }
     }
     return valid;
+}
+
+uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs)
+{
+    return ant_accumulate_planes(a, s, jobs, 0, a->ks_n, &a->scratch[0]);
 }
 
 int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs)

@@ -71,6 +71,34 @@ static void load_members(ant_array *a, const csr_plane *b, const ant_vector *v)
     }
 }
 
+static void free_scratch(ant_scratch *sc)
+{
+    free(sc->hist);
+    free(sc->banks_hit);
+    free(sc->member_row);
+    free(sc->member_col);
+    free(sc->member_out);
+    free(sc->member_hash);
+    free(sc->win_val);
+    free(sc->win_out);
+    free(sc->win_vec);
+    free(sc->vhist);
+    free(sc->vmax);
+    free(sc->vtouched);
+}
+
+static int alloc_scratch(ant_scratch *sc, const ant_array_params *p)
+{
+    sc->hist = calloc(p->banks, sizeof(uint16_t));
+    sc->banks_hit = malloc(sizeof(uint32_t) * p->banks);
+    sc->member_row = malloc(sizeof(int32_t) * p->i);
+    sc->member_col = malloc(sizeof(int32_t) * p->i);
+    sc->member_out = malloc(sizeof(int32_t) * p->i);
+    sc->member_hash = malloc(sizeof(uint32_t) * p->i);
+    return sc->hist && sc->banks_hit && sc->member_row && sc->member_col && sc->member_out && sc->member_hash ? 0
+                                                                                                            : -1;
+}
+
 ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *g,
                             uint32_t n_outputs)
 {
@@ -124,7 +152,14 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->img_first = malloc(sizeof(uint32_t) * ((size_t)a->n_tiles + 1));
     a->pe_time = calloc(a->n_pe, sizeof(uint64_t));
     a->pe_extra = calloc(a->n_pe, sizeof(uint64_t));
-    if (!a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
+    a->n_scratch = 1;
+    a->scratch = calloc(a->n_scratch, sizeof(ant_scratch));
+    for (uint32_t w = 0; a->scratch && w < a->n_scratch; ++w)
+        if (alloc_scratch(&a->scratch[w], p) != 0) {
+            ant_array_destroy(a);
+            return NULL;
+        }
+    if (!a->scratch || !a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
         !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
         !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe ||
         !a->img_first || !a->pe_time || !a->pe_extra) {
@@ -173,6 +208,9 @@ void ant_array_destroy(ant_array *a)
     free(a->vhist);
     free(a->vmax);
     free(a->vtouched);
+    for (uint32_t w = 0; a->scratch && w < a->n_scratch; ++w)
+        free_scratch(&a->scratch[w]);
+    free(a->scratch);
     free(a);
 }
 

@@ -9,6 +9,27 @@
 #include "outer_product.h"
 #include "planar_tiling.h"
 
+/* What one worker of a pass needs for itself: an accumulator-bank histogram and the current
+ * image vector's members (timing walks), and the stationary entries of one kernel position's
+ * window (functional accumulation). One per thread, so that workers share nothing they
+ * write. */
+typedef struct ant_scratch {
+    uint16_t *hist;       /* banks: products per bank in the current kernel vector */
+    uint32_t *banks_hit;  /* banks: the banks hist counts, to clear just those */
+    int32_t *member_row;  /* I: the image vector's rows, */
+    int32_t *member_col;  /* columns, */
+    int32_t *member_out;  /* output row offset (row * width) for the current kernel row, or -1 */
+    uint32_t *member_hash; /* hash of each member's valid output index (see ant_output_bank) */
+    float *win_val;       /* stationary values in one kernel position's window */
+    uint32_t *win_out;    /* their output indices */
+    uint32_t *win_vec;    /* their image vectors */
+    uint32_t win_cap;
+    uint16_t *vhist;      /* image vectors * banks: SCNN+ bank occupancy per pair */
+    uint16_t *vmax;       /* image vectors */
+    uint32_t *vtouched;   /* image vectors touched by the current kernel vector */
+    uint32_t vcap;
+} ant_scratch;
+
 struct ant_array {
     ant_array_params p;
     ant_geometry g;
@@ -73,6 +94,9 @@ struct ant_array {
     uint16_t *vmax;         /* image vectors */
     uint32_t *vtouched;     /* image vectors touched by the current kernel vector */
     uint32_t vcap;
+
+    ant_scratch *scratch; /* n_scratch: one per worker */
+    uint32_t n_scratch;
 };
 
 static inline uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
@@ -113,6 +137,40 @@ static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32
     }
 }
 
+/* Output index along one axis of a convolution for broadcast index b and stationary index
+ * s, or -1 when the product falls outside the output (the same arithmetic as
+ * ant_axis_output, inlined: it runs once per (image member, kernel position) pair). */
+static inline int32_t axis_index(const ant_geometry *g, int axis, int32_t b, int32_t s)
+{
+    const int32_t st = g->stride[axis];
+    int32_t o;
+    switch (g->op) {
+    case ANT_OP_FW:
+        o = s + g->pad[axis] - b;
+        if (o < 0)
+            return -1;
+        if (st > 1) {
+            if (o % st != 0)
+                return -1;
+            o /= st;
+        }
+        return o < g->out[axis] ? o : -1;
+    case ANT_OP_BD: o = s * st + b - g->pad[axis]; return o >= 0 && o < g->in[axis] ? o : -1;
+    case ANT_OP_BW_GS: o = b - s * st + g->pad[axis]; return o >= 0 && o < g->kernel[axis] ? o : -1;
+    default: o = s - b * st + g->pad[axis]; return o >= 0 && o < g->kernel[axis] ? o : -1; /* BW */
+    }
+}
+
+/* The multiplier of ant_output_bank's hash: the bank of (plane, index) is
+ * ((plane * plane_size + index) * ANT_BANK_HASH mod 2^32) * banks / 2^32, which splits into a
+ * per-plane and a per-index term that the kernels compute once each. */
+#define ANT_BANK_HASH 2654435761u
+
+static inline uint32_t ant_bank_of_hash(uint32_t hash, uint32_t banks)
+{
+    return (uint32_t)(((uint64_t)hash * banks) >> 32);
+}
+
 /* Accumulator bank of an output (plane, index) in the cross-channel dataflows: a
  * multiplicative hash of the output address. SCNN chooses the bank from output channel and
  * position; a plain modulo would alias whenever the channel stride of the output planes is a
@@ -121,7 +179,7 @@ static inline int32_t axis_out(const ant_geometry *g, int axis, int32_t b, int32
 static inline uint32_t ant_output_bank(uint32_t plane, uint32_t index, uint32_t plane_size, uint32_t banks)
 {
     const uint32_t address = plane * plane_size + index;
-    return (uint32_t)(((uint64_t)(address * 2654435761u) * banks) >> 32);
+    return ant_bank_of_hash(address * ANT_BANK_HASH, banks);
 }
 
 /* The cross-channel dataflows: one stationary (image) plane against all the pass's kernel
@@ -140,6 +198,29 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
  * modes produce bit-identical tensors whatever order their timing model visits pairs in.
  * Returns the number of products. */
 uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs);
+/* The stationary entries of tiles t0..t1-1 in the window of kernel position (br, bc), in
+ * the order products are added (rows, then columns, ascending), with the output index and
+ * image vector of each, into the scratch's win_* arrays. Returns how many. */
+uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br, int32_t bc, uint32_t t0,
+                             uint32_t t1, ant_scratch *sc);
+
+/* SCNN+'s per-image-vector bank histograms for `vectors` image vectors in the scratch.
+ * Returns 0, or -1 if memory runs out. */
+int ant_reserve_vector_scratch(ant_scratch *sc, uint32_t banks, uint32_t vectors);
+
+/* SCNN+'s walk (timing only) over tiles t0..t1-1: each tile's bank-conflict cycles into
+ * pe_extra, the valid products into *valid. */
+void ant_scnn_plus_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0, uint32_t t1,
+                         ant_scratch *sc, uint64_t *valid);
+
+/* The same for the outputs of jobs j0..j1-1 only: workers given disjoint job ranges write
+ * disjoint outputs, each in the same order as one worker would. */
+uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t j0,
+                               uint32_t j1, ant_scratch *sc);
+
+/* ANT's per-PE walk (timing only) over tiles t0..t1-1, with the worker's scratch. */
+void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0,
+                          uint32_t t1, ant_scratch *sc, ant_counters *ctr);
 
 /* Prepares a pass for them: the kernel stream (reused while the planes stay the same) and the
  * image plane's tiles and vectors. Returns 0, or -1 if memory runs out. */

@@ -9,101 +9,85 @@
  * Time: each PE is busy (kernel vectors x its image vectors + its conflict cycles); the
  * broadcast path delivers `broadcasts_per_cycle` vectors a cycle; a FIFO per PE decouples
  * them, so the pass lasts as long as the busier of the two. Only valid products are
- * computed; the rest are counted. */
+ * computed; the rest are counted.
+ *
+ * The timing walk enumerates the valid products only to find each pair's collisions: a
+ * kernel position's window (stationary entries, their image vectors and output indices) is
+ * built once for all the planes' entries at that position; the products themselves are added
+ * afterwards in kernel-stream order, the order every mode uses. Tiles are independent, so
+ * ranges of them may run on different workers. */
 #include <string.h>
 #include <stdlib.h>
 
 #include "outer_product_state.h"
 
-static int reserve_vector_scratch(ant_array *a, uint32_t vectors)
+void ant_scnn_plus_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0, uint32_t t1,
+                         ant_scratch *sc, uint64_t *valid)
 {
-    if (a->vcap >= vectors)
-        return 0;
-    const uint32_t banks = a->p.banks;
-    uint16_t *hist = calloc((size_t)vectors * banks, sizeof(uint16_t));
-    uint16_t *vmax = calloc(vectors, sizeof(uint16_t));
-    uint32_t *touched = malloc(sizeof(uint32_t) * vectors);
-    if (!hist || !vmax || !touched) {
-        free(hist);
-        free(vmax);
-        free(touched);
-        return -1;
-    }
-    free(a->vhist);
-    free(a->vmax);
-    free(a->vtouched);
-    a->vhist = hist;
-    a->vmax = vmax;
-    a->vtouched = touched;
-    a->vcap = vectors;
-    return 0;
-}
-
-int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
-                      ant_counters *ctr)
-{
-    const ant_geometry *g = &a->g;
-    if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
-        return -1;
     const ant_kernel_stream *ks = &a->ks;
-    const uint32_t F = a->p.f, I = a->p.i, banks = a->p.banks;
-    const uint32_t n_vectors = a->n_tiles ? a->img_first[a->n_tiles] : 0;
-    if (reserve_vector_scratch(a, n_vectors ? n_vectors : 1) != 0)
-        return -1;
+    const uint32_t F = a->p.f, banks = a->p.banks;
+    const uint32_t out_size = (uint32_t)(a->g.output[ANT_ROW] * a->g.output[ANT_COL]);
     const uint64_t n_kvec = ceil_div_u64(ks->nnz, F);
-    const int32_t out_w = g->output[ANT_COL];
-    const uint32_t out_size = (uint32_t)(g->output[ANT_ROW] * out_w);
-    memset(a->pe_extra, 0, sizeof(uint64_t) * a->n_pe);
-
-    /* Valid products, kernel vector by kernel vector, to find each pair's bank collisions. */
-    uint64_t valid = 0;
-    uint32_t pos = 0;
+    const uint32_t v0 = a->img_first[t0] == a->img_first[a->n_tiles] ? 0 : a->img_vec[a->img_order[a->img_first[t0]]];
+    uint32_t *touched = sc->vtouched;
+    uint32_t pos = 0, window_pos = UINT32_MAX, n_window = 0;
+    uint64_t count = 0;
+    for (uint32_t t = t0; t < t1; ++t)
+        a->pe_extra[t] = 0;
     for (uint64_t kv = 0; kv < n_kvec; ++kv) {
         const uint32_t e0 = (uint32_t)kv * F, e1 = (uint32_t)((kv + 1) * F < ks->nnz ? (kv + 1) * F : ks->nnz);
         uint32_t n_touched = 0;
         for (uint32_t e = e0; e < e1; ++e) {
             while (ks->pos_start[pos + 1] <= e)
                 ++pos;
-            int32_t br, bc;
-            ant_kernel_stream_coord(ks, (int32_t)(pos / (uint32_t)ks->minors),
-                                    (int32_t)(pos % (uint32_t)ks->minors), &br, &bc);
-            ant_window w;
-            ant_index_window(g, br, br, bc, bc, &w);
-            if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
+            if (pos != window_pos) {
+                int32_t br, bc;
+                ant_kernel_stream_coord(ks, (int32_t)(pos / (uint32_t)ks->minors),
+                                        (int32_t)(pos % (uint32_t)ks->minors), &br, &bc);
+                n_window = ant_position_window(a, s, br, bc, t0, t1, sc);
+                window_pos = pos;
+            }
+            if (n_window == 0)
                 continue;
-            const ant_broadcast_job *job = &jobs[ks->plane[e]];
-            const float kval = ks->val[e];
-            float *out = job->output;
-            for (int32_t r = w.rows.lo; r <= w.rows.hi; r += w.rows.step) {
-                uint32_t f, l;
-                row_window(a, s, r, w.cols.lo, w.cols.hi, &f, &l);
-                if (f == l)
-                    continue;
-                const int32_t row_base = axis_out(g, ANT_ROW, br, r) * out_w;
-                for (uint32_t se = f; se < l; ++se) {
-                    const int32_t sc = s->col_idx[se];
-                    if (w.cols.step > 1 && (sc - w.cols.lo) % w.cols.step != 0)
-                        continue;
-                    const uint32_t out_idx = (uint32_t)(row_base + axis_out(g, ANT_COL, bc, sc));
-                    out[out_idx] += kval * s->val[se];
-                    ++valid;
-                    const uint32_t iv = a->img_vec[se];
-                    a->contributed[(size_t)job->output_id * a->n_tiles + a->vec_tile[iv]] = 1;
-                    if (a->vmax[iv] == 0)
-                        a->vtouched[n_touched++] = iv;
-                    const uint16_t h = ++a->vhist[(size_t)iv * banks + ant_output_bank(job->output_id, out_idx, out_size, banks)];
-                    if (h > a->vmax[iv])
-                        a->vmax[iv] = h;
-                }
+            const uint32_t oid = jobs[ks->plane[e]].output_id;
+            const uint32_t plane_hash = oid * out_size * ANT_BANK_HASH;
+            uint8_t *contributed = a->contributed + (size_t)oid * a->n_tiles;
+            count += n_window;
+            for (uint32_t i = 0; i < n_window; ++i) {
+                const uint32_t iv = sc->win_vec[i];
+                const uint32_t local = iv - v0;
+                contributed[a->vec_tile[iv]] = 1;
+                if (sc->vmax[local] == 0)
+                    touched[n_touched++] = local;
+                const uint16_t h = ++sc->vhist[(size_t)local * banks +
+                                               ant_bank_of_hash(plane_hash + sc->win_out[i] * ANT_BANK_HASH, banks)];
+                if (h > sc->vmax[local])
+                    sc->vmax[local] = h;
             }
         }
-        for (uint32_t t = 0; t < n_touched; ++t) {
-            const uint32_t iv = a->vtouched[t];
-            a->pe_extra[a->vec_tile[iv]] += a->vmax[iv] - 1u;
-            a->vmax[iv] = 0;
-            memset(a->vhist + (size_t)iv * banks, 0, sizeof(uint16_t) * banks);
+        for (uint32_t k = 0; k < n_touched; ++k) {
+            const uint32_t local = touched[k];
+            a->pe_extra[a->vec_tile[v0 + local]] += sc->vmax[local] - 1u;
+            sc->vmax[local] = 0;
+            memset(sc->vhist + (size_t)local * banks, 0, sizeof(uint16_t) * banks);
         }
     }
+    *valid = count;
+}
+
+int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
+                      ant_counters *ctr)
+{
+    if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
+        return -1;
+    const ant_kernel_stream *ks = &a->ks;
+    const uint32_t F = a->p.f, I = a->p.i;
+    const uint32_t n_vectors = a->n_tiles ? a->img_first[a->n_tiles] : 0;
+    if (ant_reserve_vector_scratch(&a->scratch[0], a->p.banks, n_vectors ? n_vectors : 1) != 0)
+        return -1;
+    const uint64_t n_kvec = ceil_div_u64(ks->nnz, F);
+    uint64_t valid = 0;
+    ant_scnn_plus_tiles(a, s, jobs, 0, a->n_tiles, &a->scratch[0], &valid);
 
     uint64_t busiest = 0, busy_sum = 0, pairs = 0, extra = 0, image_nnz = 0;
     for (uint32_t t = 0; t < a->n_tiles; ++t) {
@@ -126,9 +110,10 @@ int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job 
     ctr->pe_busy_cycles += busy_sum;
     /* A PE re-reads its image vector for every kernel vector; the kernel buffer is read once
      * per broadcast. */
-    for (uint32_t t = 0; t < a->n_tiles; ++t)
-        ctr->stationary_reads += n_kvec * (uint64_t)(a->img_first[t + 1] - a->img_first[t]);
+    ctr->stationary_reads += n_kvec * image_nnz;
     ctr->kernel_index_reads += ks->nnz;
     ctr->kernel_value_reads += ks->nnz;
+    /* The products themselves, in the order every mode uses (the walk above only counted). */
+    ant_accumulate_in_stream_order(a, s, jobs);
     return 0;
 }
