@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <sstream>
-#include <unordered_set>
 
 #include "command_extension.h"
 #include "dataflow.h"
@@ -26,11 +25,6 @@ uint64_t pad4(uint64_t bytes) { return (bytes + 3) / 4 * 4; }
 
 ant_mode mode_of(const ant_job_desc& d) { return ant_mode(d.mode); }
 ant_mapping mapping_of(const ant_job_desc& d) { return ant_mapping(d.mapping); }
-
-struct job_sequencer::pass_plan {
-    uint32_t stationary = 0;
-    std::vector<std::pair<uint32_t, uint32_t>> pairs;  // (broadcast plane, output plane)
-};
 
 uint64_t job_sequencer::dram_tensor::nnz(uint32_t p) const
 {
@@ -282,34 +276,6 @@ void job_sequencer::execute(layer_job& job)
     cycles_ += job.cycles;
 }
 
-// The planes of passes 0, 1, ... (as planes_of(j) lists them) while they fit `capacity`, the
-// first pass always, without repeats, in pass order: each pass's planes then sit together in
-// the buffer (one streaming read for the fetch unit), while the DMA engine still visits DRAM
-// in address order and coalesces neighbours. A pass never lists a plane twice.
-template <typename PlanesOf>
-std::vector<uint32_t> job_sequencer::prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t,
-                                                    PlanesOf planes_of)
-{
-    std::vector<uint32_t> group;
-    std::unordered_set<uint32_t> chosen;
-    uint64_t total = 0;
-    for (size_t j = 0; j < passes; ++j) {
-        std::vector<uint32_t> extra;
-        uint64_t extra_bytes = 0;
-        for (uint32_t plane : planes_of(j))
-            if (!chosen.count(plane)) {
-                extra.push_back(plane);
-                extra_bytes += t.plane_bytes(plane);
-            }
-        if (j > 0 && total + extra_bytes > capacity)
-            break;
-        chosen.insert(extra.begin(), extra.end());
-        group.insert(group.end(), extra.begin(), extra.end());
-        total += extra_bytes;
-    }
-    return group;
-}
-
 // Loads a group back to back from buffer offset 0, records where each plane went, and
 // returns how long the load took from now.
 sc_core::sc_time job_sequencer::load_group(const dram_tensor& t, const std::vector<uint32_t>& group, dma_buffer buffer,
@@ -402,225 +368,6 @@ void job_sequencer::write_outputs(layer_job&, uint32_t first_output, uint32_t co
     dram_write_ += cmd.dram_bytes;
 }
 
-void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs,
-                                  const std::vector<pass_plan>& passes)
-{
-    const uint32_t out_rows = uint32_t(g_.output[ANT_ROW]), out_cols = uint32_t(g_.output[ANT_COL]);
-    const uint64_t out_plane_bytes = uint64_t(out_rows) * out_cols * 4;
-    const size_t group_size = size_t(limits_.accumulator / out_plane_bytes);
-    const uint32_t n_outputs_total = output_.d.planes;
-    if (output_.offsets.size() != n_outputs_total + 1)
-        output_.offsets.assign(n_outputs_total + 1, 0);
-    std::vector<int32_t> slot(n_outputs_total, -1);
-
-    auto advance = [&](sc_core::sc_time load) {
-        // The load of this pass overlaps the previous pass (double buffering).
-        const sc_core::sc_time step = std::max(previous_pass_, load);
-        if (load > previous_pass_) {
-            load_stall_cycles_ += uint64_t((load - previous_pass_) / clock_);
-            if (timeline_)
-                timeline_->slice(pe_track_, absolute_now() + previous_pass_, absolute_now() + load, "stalled on memory",
-                                 {{"cycles", std::to_string(uint64_t((load - previous_pass_) / clock_))}});
-        }
-        qk_.inc(step);
-        if (qk_.need_sync())
-            qk_.sync();
-    };
-
-    for (size_t g0 = 0; g0 < outputs.size(); g0 += group_size) {
-        const size_t g1 = std::min(outputs.size(), g0 + group_size);
-        std::fill(slot.begin(), slot.end(), -1);
-        for (size_t i = g0; i < g1; ++i)
-            slot[outputs[i]] = int32_t(i - g0);
-        ++output_groups_;
-
-        for (size_t pi = 0; pi < passes.size(); ++pi) {
-            const pass_plan& pass = passes[pi];
-            std::vector<std::pair<uint32_t, uint32_t>> pairs;
-            std::vector<uint32_t> lanes;  // a pair's position in the full pass, stable across passes
-            for (size_t i = 0; i < pass.pairs.size(); ++i)
-                if (slot[pass.pairs[i].second] >= 0) {
-                    pairs.push_back(pass.pairs[i]);
-                    lanes.push_back(uint32_t(i));
-                }
-            if (pairs.empty())
-                continue;
-            const uint64_t sbytes = stationary_.plane_bytes(pass.stationary);
-            if (sbytes > limits_.image)
-                fail(ANT_ERR_DOES_NOT_FIT, "a stationary plane (" + std::to_string(sbytes) +
-                                               " bytes) does not fit the image buffer (" + std::to_string(limits_.image) + ")");
-            uint64_t pass_bytes = 0;
-            for (const auto& pr : pairs)
-                pass_bytes += broadcast_.plane_bytes(pr.first);
-
-            // Runs the pass (or the chunk [p0, p1) of it) once its planes are in the buffers.
-            auto issue = [&](size_t p0, size_t p1, const std::vector<buffer_plane>& planes, sc_core::sc_time load) {
-                if (!stationary_at_.count(pass.stationary)) {
-                    // Bring this pass's stationary plane and those of the following passes
-                    // while they fit, in DRAM order: tiny planes would otherwise pay a DRAM
-                    // latency each, which one pass of compute cannot hide.
-                    const std::vector<uint32_t> group = prefetch_group(
-                        passes.size() - pi, limits_.image, stationary_,
-                        [&](size_t j) { return std::vector<uint32_t>{passes[pi + j].stationary}; });
-                    const sc_core::sc_time sload = load_group(stationary_, group, dma_buffer::image, dma_stationary,
-                                                              stationary_at_);
-                    load = std::max(load, sload);  // separate buffers: the two loads overlap
-                }
-                advance(load);
-                std::vector<uint64_t> acc(p1 - p0);
-                std::vector<uint32_t> ids(p1 - p0), plane_ids(p1 - p0);
-                for (size_t i = p0; i < p1; ++i) {
-                    acc[i - p0] = uint64_t(slot[pairs[i].second]) * out_plane_bytes;
-                    ids[i - p0] = pairs[i].second;
-                    plane_ids[i - p0] = pairs[i].first;
-                }
-                fetch_command cmd;
-                cmd.job_id = job_id_;
-                cmd.geometry = &g_;
-                cmd.mode = mode_of(job.desc);
-                cmd.mapping = mapping_of(job.desc);
-                cmd.stationary_dense = stationary_.dense();
-                cmd.broadcast_dense = broadcast_.dense();
-                cmd.n_outputs = n_outputs_total;
-                cmd.stationary = buffer_plane{stationary_at_.at(pass.stationary), sbytes};
-                cmd.broadcasts = planes.data();
-                cmd.output_addresses = acc.data();
-                cmd.output_ids = ids.data();
-                cmd.lanes = lanes.data() + p0;
-                cmd.plane_ids = plane_ids.data();
-                cmd.n_broadcasts = uint32_t(p1 - p0);
-                const sc_core::sc_time now = qk_.get_local_time();
-                previous_pass_ = now;
-                const tlm::tlm_response_status fetched = send_command(fetch_initiator, cmd, previous_pass_);
-                previous_pass_ -= now;
-                if (fetched != tlm::TLM_OK_RESPONSE)
-                    fail(cmd.bad_tensor ? ANT_ERR_BAD_TENSOR : ANT_ERR_BUS,
-                         cmd.bad_tensor ? "an operand plane breaks the CSR invariants" : "the fetch unit failed a pass");
-                job.vector_pairs += cmd.counters.vector_pairs;
-                job.products_valid += cmd.counters.products_valid;
-                job.products_rcp += cmd.counters.products_issued - cmd.counters.products_valid;
-                job.scnn_products_issued += cmd.scnn_products;
-                ++passes_;
-                if (timeline_) {
-                    const ant_counters& k = cmd.counters;
-                    const double conflict_share =
-                        k.pe_busy_cycles ? 100.0 * double(k.bank_conflict_cycles) / double(k.pe_busy_cycles) : 0.0;
-                    timeline_->slice(pe_track_, absolute_now(), absolute_now() + previous_pass_,
-                                     cmd.fetch_cycles > cmd.array_cycles ? "busy (fetch-bound)" : "busy",
-                                     {{"pass", std::to_string(passes_)},
-                                      {"cycles", std::to_string(uint64_t(previous_pass_ / clock_))},
-                                      {"array_cycles", std::to_string(cmd.array_cycles)},
-                                      {"fetch_cycles", std::to_string(cmd.fetch_cycles)},
-                                      {"vector_pairs", std::to_string(k.vector_pairs)},
-                                      {"products_valid", std::to_string(k.products_valid)},
-                                      {"products_rcp", std::to_string(k.products_issued - k.products_valid)},
-                                      {"bank_conflict_pe_cycles", std::to_string(k.bank_conflict_cycles)},
-                                      {"pe_busy_cycles", std::to_string(k.pe_busy_cycles)}});
-                    timeline_->sample("accelerator", "PE array bank conflicts (% of PE busy cycles)", absolute_now(),
-                                      {{"bank conflicts", conflict_share}});
-                    timeline_->sample("accelerator", "PE array bank conflicts (% of PE busy cycles)",
-                                      absolute_now() + previous_pass_, {{"bank conflicts", 0.0}});
-                }
-            };
-
-            if (pass_bytes <= limits_.kernel) {
-                // The usual case: the pass's broadcast planes fit. If some are missing, load
-                // this pass's planes and those of the following passes while they fit, in DRAM
-                // order, so that the DMA engine can coalesce them (a channel group of weights).
-                bool resident = true;
-                for (const auto& pr : pairs)
-                    resident = resident && resident_at_.count(pr.first);
-                sc_core::sc_time load = sc_core::SC_ZERO_TIME;
-                if (!resident) {
-                    const std::vector<uint32_t> group =
-                        prefetch_group(passes.size() - pi, limits_.kernel, broadcast_, [&](size_t j) {
-                            std::vector<uint32_t> planes;
-                            for (const auto& pr : passes[pi + j].pairs)
-                                if (slot[pr.second] >= 0)
-                                    planes.push_back(pr.first);
-                            return planes;
-                        });
-                    load = load_group(broadcast_, group, dma_buffer::kernel, dma_broadcast, resident_at_);
-                    ++broadcast_loads_;
-                }
-                std::vector<buffer_plane> planes;
-                for (const auto& pr : pairs)
-                    planes.push_back(buffer_plane{resident_at_.at(pr.first), broadcast_.plane_bytes(pr.first)});
-                issue(0, pairs.size(), planes, load);
-                continue;
-            }
-            // A pass whose broadcast planes exceed the kernel buffer runs in chunks that fit.
-            resident_at_.clear();
-            for (size_t p0 = 0; p0 < pairs.size();) {
-                size_t p1 = p0;
-                uint64_t bytes = 0;
-                while (p1 < pairs.size() && bytes + broadcast_.plane_bytes(pairs[p1].first) <= limits_.kernel)
-                    bytes += broadcast_.plane_bytes(pairs[p1++].first);
-                if (p1 == p0)
-                    fail(ANT_ERR_DOES_NOT_FIT, "a broadcast plane (" + std::to_string(broadcast_.plane_bytes(pairs[p0].first)) +
-                                                   " bytes) does not fit the kernel buffer (" + std::to_string(limits_.kernel) + ")");
-                sc_core::sc_time load = sc_core::SC_ZERO_TIME;
-                std::vector<uint32_t> wanted;
-                std::vector<buffer_plane> planes(p1 - p0);
-                uint64_t addr = 0;
-                for (size_t i = p0; i < p1; ++i) {
-                    wanted.push_back(pairs[i].first);
-                    planes[i - p0] = buffer_plane{addr, broadcast_.plane_bytes(pairs[i].first)};
-                    addr += planes[i - p0].bytes;
-                }
-                const sc_core::sc_time now = qk_.get_local_time();
-                load = now;
-                load_planes(broadcast_, wanted, dma_buffer::kernel, dma_broadcast, load);
-                load -= now;
-                ++broadcast_loads_;
-                issue(p0, p1, planes, load);
-                p0 = p1;
-            }
-        }
-        advance(sc_core::SC_ZERO_TIME);  // the last pass of the group completes
-        previous_pass_ = sc_core::SC_ZERO_TIME;
-
-        // Drain the group: merge partial sums, post-process, compress, write back to DRAM.
-        pe_psum_report report{job_id_, false, 0};
-        sc_core::sc_time ignored;
-        send_command(pe_initiator, report, ignored);
-        uint64_t merged = report.exported_psums - psums_reported_;
-        psums_reported_ = report.exported_psums;
-        const sc_core::sc_time drain_start = qk_.get_local_time();
-        sc_core::sc_time drain = drain_start;
-        const bool dense_out = output_.dense();
-        const uint64_t worst = dense_out ? out_plane_bytes : csr_blob_bytes(out_rows, uint64_t(out_rows) * out_cols);
-        const size_t chunk = size_t(std::max<uint64_t>(1, limits_.output / worst));
-        for (size_t c0 = g0; c0 < g1; c0 += chunk) {
-            const size_t c1 = std::min(g1, c0 + chunk);
-            std::vector<uint32_t> nnz(c1 - c0);
-            drain_command d;
-            d.accumulator_address = uint64_t(c0 - g0) * out_plane_bytes;
-            d.planes = uint32_t(c1 - c0);
-            d.rows = out_rows;
-            d.cols = out_cols;
-            d.relu = (job.desc.flags & ANT_JOB_FLAG_RELU) != 0;
-            d.merged_psums = merged;
-            merged = 0;
-            d.output_address = 0;
-            d.output_capacity = limits_.output;
-            d.dense_output = dense_out;
-            d.plane_nnz = nnz.data();
-            if (send_command(ppu_initiator, d, drain) != tlm::TLM_OK_RESPONSE || d.overflow)
-                fail(ANT_ERR_DOES_NOT_FIT, "the post-processing unit could not drain the output planes");
-            write_outputs(job, outputs[c0], uint32_t(c1 - c0), nnz, d.output_bytes, drain);
-        }
-        drain_cycles_ += uint64_t((drain - drain_start) / clock_);
-        if (timeline_)
-            timeline_->slice(drain_track_, sc_core::sc_time_stamp() + drain_start, sc_core::sc_time_stamp() + drain,
-                             "drain", {{"planes", std::to_string(g1 - g0)},
-                                       {"cycles", std::to_string(uint64_t((drain - drain_start) / clock_))}});
-        qk_.set(drain);
-        if (qk_.need_sync())
-            qk_.sync();
-    }
-}
-
 statistics job_sequencer::stats() const
 {
     return {
@@ -634,13 +381,15 @@ statistics job_sequencer::stats() const
         {"broadcast_loads", double(broadcast_loads_), "batches", "broadcast plane batches brought into the kernel buffer"},
         {"load_stall_cycles", double(load_stall_cycles_), "cycles", "operand loads not hidden behind compute"},
         {"drain_cycles", double(drain_cycles_), "cycles", "post-processing and write-back of outputs"},
+        {"chunk_outer_runs", double(chunk_outer_runs_), "runs",
+         "runs of passes whose shared broadcast planes exceed the kernel buffer, ordered chunk outer (each chunk read once)"},
     };
 }
 
 void job_sequencer::reset_stats()
 {
     jobs_ = failed_ = passes_ = stationary_loads_ = broadcast_loads_ = 0;
-    cycles_ = load_stall_cycles_ = drain_cycles_ = output_groups_ = 0;
+    cycles_ = load_stall_cycles_ = drain_cycles_ = output_groups_ = chunk_outer_runs_ = 0;
 }
 
 }  // namespace ant

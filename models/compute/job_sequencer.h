@@ -4,7 +4,8 @@
 // DMA engine bring each pass's planes from DRAM into the image and kernel buffers
 // (reloading only what changed), groups output planes so that they fit the accumulator
 // buffer, commands the fetch unit pass by pass and the post-processing unit group by group,
-// and has the DMA engine write the outputs back to DRAM.
+// and has the DMA engine write the outputs back to DRAM. The pass loop and the choice of loop
+// order for passes whose kernel planes exceed the buffer are in job_sequencer_passes.cpp.
 //
 // Timing: operand loads are double-buffered behind the previous pass (a pass costs the
 // longer of its compute and the next load); drains and write-backs are serial. An initiator
@@ -25,6 +26,7 @@
 #include "common/statistics.h"
 #include "common/timeline.h"
 #include "csr_blob.h"
+#include "csr_fetch_unit.h"
 #include "dataflow.h"
 #include "dma_engine.h"
 #include "layer_job.h"
@@ -70,7 +72,19 @@ public:
     };
 
 private:
-    struct pass_plan;
+    // A pass of the plan: one stationary plane and the (broadcast plane, output plane) pairs it meets.
+    struct pass_plan {
+        uint32_t stationary = 0;
+        std::vector<std::pair<uint32_t, uint32_t>> pairs;
+    };
+    // A pass restricted to the outputs of the current accumulator group; `lanes` keeps each
+    // pair's position in the full pass, which the PE array's per-lane state is keyed by.
+    struct group_pass {
+        uint32_t stationary = 0;
+        std::vector<std::pair<uint32_t, uint32_t>> pairs;
+        std::vector<uint32_t> lanes;
+        uint64_t broadcast_bytes = 0;
+    };
     struct job_error {
         ant_error code;
         std::string text;
@@ -81,6 +95,15 @@ private:
     void check_range(uint64_t address, uint64_t bytes, uint32_t align, const char* what);
     void read_tensor(dram_tensor& t, const char* what);
     void run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs, const std::vector<pass_plan>& passes);
+    void run_passes(layer_job& job, const std::vector<group_pass>& passes, const std::vector<int32_t>& slot,
+                    uint64_t out_plane_bytes);
+    void run_chunked_passes(layer_job& job, const std::vector<group_pass>& passes, size_t first, size_t last,
+                            const std::vector<int32_t>& slot, uint64_t out_plane_bytes);
+    void issue_pass(layer_job& job, const std::vector<group_pass>& passes, size_t pi, size_t lookahead_end, size_t p0,
+                    size_t p1, const std::vector<buffer_plane>& planes, sc_core::sc_time load,
+                    const std::vector<int32_t>& slot, uint64_t out_plane_bytes);
+    void drain_group(layer_job& job, const std::vector<uint32_t>& outputs, size_t g0, size_t g1, uint64_t out_plane_bytes);
+    void advance(sc_core::sc_time load);
     void load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
                      uint32_t kind, sc_core::sc_time& delay);
     void write_outputs(layer_job& job, uint32_t first_output, uint32_t count, const std::vector<uint32_t>& nnz,
@@ -116,6 +139,7 @@ private:
 
     uint64_t jobs_ = 0, failed_ = 0, passes_ = 0, stationary_loads_ = 0, broadcast_loads_ = 0;
     uint64_t cycles_ = 0, load_stall_cycles_ = 0, drain_cycles_ = 0, output_groups_ = 0;
+    uint64_t chunk_outer_runs_ = 0;
 };
 
 }  // namespace ant

@@ -12,6 +12,7 @@
 #include <random>
 
 #include "../reference/dense_reference.h"
+#include "csr_blob.h"
 #include "simulation.h"
 
 namespace {
@@ -338,6 +339,37 @@ BOOST_AUTO_TEST_CASE(small_buffers_force_several_output_groups_without_changing_
     // The image buffer holds one of the two stationary planes: each group refetches them.
     BOOST_TEST(stat_of("job_sequencer", "stationary_loads") > 2);
     BOOST_TEST(stat_of("dma_engine", "dram_read_bytes.stationary") > 2 * 600);
+}
+
+BOOST_AUTO_TEST_CASE(a_bw_gradient_larger_than_the_kernel_buffer_is_read_once_chunk_by_chunk)
+{
+    // BW: every input channel's pass meets the same six output-gradient planes (~1.4 KiB, more
+    // than the 1 KiB kernel buffer), while the four sparse activation planes fit the image
+    // buffer together. Chunk outer reads the gradient once; image outer would read it per pass.
+    std::mt19937 rng(21);
+    auto c = std::make_unique<case_data>();
+    c->op = ANT_OP_BW;
+    char msg[256];
+    reference::conv_shape d{1, 4, 6, 8, 8, 3, 3, 1, 1, 1, 1};
+    BOOST_REQUIRE(ant_geometry_conv(&c->geometry, ANT_OP_BW, 8, 8, 3, 3, 1, 1, 1, 1, msg, sizeof msg) == 0);
+    c->n = 1, c->c = 4, c->k = 6;
+    c->a = random_tensor(rng, {1, 4, 8, 8}, 0.2);
+    c->b = random_tensor(rng, {1, 6, 8, 8}, 0.5);
+    c->expected = reference::conv_backward_weight(d, c->a.data, c->b.data);
+    uint64_t gradient_bytes = 0;
+    for (int plane = 0; plane < 6; ++plane)
+        gradient_bytes += csr_blob_bytes(8, uint64_t(std::count_if(c->b.data.begin() + plane * 64,
+                                                                   c->b.data.begin() + (plane + 1) * 64,
+                                                                   [](float x) { return x != 0.0f; })));
+    BOOST_REQUIRE(gradient_bytes > 1024);
+    for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT}) {
+        run(*c, mode);
+        check_close(c->out.data, c->expected);
+        BOOST_TEST(stat_of("job_sequencer", "chunk_outer_runs") == 1);
+        const double read = stat_of("dma_engine", "dram_read_bytes.broadcast");
+        BOOST_TEST(read >= double(gradient_bytes));
+        BOOST_TEST(read < 1.5 * double(gradient_bytes), "gradient read " << read << " bytes for " << gradient_bytes);
+    }
 }
 #endif
 
