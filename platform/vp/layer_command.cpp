@@ -29,7 +29,7 @@ const std::map<std::string, ant_mode> modes = {
 
 struct layer_options {
     std::string op, mode = "ant", a, b, out, stats, timeline, config, stride = "1", pad = "0", kernel, in;
-    std::string out_format = "csr";
+    std::string out_format = "csr", in_format = "csr";
     bool relu = false;
     int64_t topk = 0;  // 0: no top-K
     std::vector<std::string> overrides;
@@ -137,6 +137,9 @@ int layer_command(int argc, char** argv)
         ("in", po::value(&o.in), "HxW input plane, required for bd")
         ("relu", po::bool_switch(&o.relu), "apply ReLU in the post-processing unit")
         ("topk", po::value(&o.topk), "SWAT top-K in the post-processing unit: keep the K largest magnitudes of the whole output")
+        ("in-format", po::value(&o.in_format),
+         "csr | dense | smaller: how the operands are stored in DRAM; smaller picks, per operand, the encoding with "
+         "fewer bytes (default csr)")
         ("out-format", po::value(&o.out_format), "csr | dense: how the accelerator writes the output (default csr)")
         ("stats", po::value(&o.stats), "write statistics JSON here")
         ("timeline", po::value(&o.timeline), "write a Chrome/Perfetto trace-event timeline of the job here (docs/tracing.md)")
@@ -152,6 +155,10 @@ int layer_command(int argc, char** argv)
         throw usage_error("--mode '" + o.mode + "' is not one of dense, scnn, ant, ideal");
     if (o.out_format != "csr" && o.out_format != "dense")
         throw usage_error("--out-format '" + o.out_format + "' is not one of csr, dense");
+    const std::map<std::string, operand_format> in_formats = {
+        {"csr", operand_format::csr}, {"dense", operand_format::dense}, {"smaller", operand_format::smaller}};
+    if (!in_formats.count(o.in_format))
+        throw usage_error("--in-format '" + o.in_format + "' is not one of csr, dense, smaller");
     if (vm.count("topk") && (o.topk < 1 || o.topk > int64_t(UINT32_MAX)))
         throw usage_error("--topk must be a whole number from 1 to " + std::to_string(UINT32_MAX) + ", got " +
                           std::to_string(o.topk));
@@ -186,7 +193,7 @@ int layer_command(int argc, char** argv)
     try {
         job = sim.prepare(shape.geometry.op, modes.at(o.mode), mapping_for(config.accelerator.mapping, shape.geometry.op),
                           o.relu, shape.geometry, shape.n, shape.c, shape.k, a, b,
-                          o.out_format == "dense" ? ANT_FORMAT_DENSE : ANT_FORMAT_CSR);
+                          o.out_format == "dense" ? ANT_FORMAT_DENSE : ANT_FORMAT_CSR, in_formats.at(o.in_format));
         if (o.topk) {
             job.desc.flags |= ANT_JOB_FLAG_TOPK;
             job.desc.topk = uint32_t(o.topk);

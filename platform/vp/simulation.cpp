@@ -1,5 +1,6 @@
 #include "simulation.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "common/main_stack.h"
@@ -37,6 +38,28 @@ void simulation::write(uint64_t address, const void* data, uint64_t bytes)
 }
 
 ant_tensor_desc simulation::place(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols)
+{
+    if (in_format_ == operand_format::smaller) {
+        const uint64_t nnz = uint64_t(std::count_if(t.data.begin(), t.data.end(), [](float x) { return x != 0.0f; }));
+        const uint64_t dense_bytes = uint64_t(planes) * rows * cols * 4;
+        const uint64_t csr_bytes = uint64_t(planes + 1) * 4 + uint64_t(planes) * (rows + 1) * 4 + nnz * 6;
+        return csr_bytes < dense_bytes ? place_csr(t, planes, rows, cols) : place_dense(t, planes, rows, cols);
+    }
+    return in_format_ == operand_format::dense ? place_dense(t, planes, rows, cols) : place_csr(t, planes, rows, cols);
+}
+
+ant_tensor_desc simulation::place_dense(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols)
+{
+    ant_tensor_desc d{};
+    d.format = ANT_FORMAT_DENSE;
+    d.planes = planes, d.rows = rows, d.cols = cols;
+    d.capacity = uint32_t(uint64_t(planes) * rows * cols);
+    d.values = uint32_t(allocate(t.data.size() * 4));
+    write(d.values, t.data.data(), t.data.size() * 4);
+    return d;
+}
+
+ant_tensor_desc simulation::place_csr(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols)
 {
     csr_tensor c(t.data.data(), planes, rows, cols);
     std::vector<uint32_t> offsets(planes + 1, 0), row_ptr;
@@ -85,9 +108,10 @@ ant_tensor_desc simulation::reserve(uint32_t format, uint32_t planes, uint32_t r
 
 layer_job simulation::prepare(ant_op op, ant_mode mode, ant_mapping mapping, bool relu, const ant_geometry& g,
                               uint32_t n, uint32_t c, uint32_t k, const dense_tensor& a, const dense_tensor& b,
-                              uint32_t out_format)
+                              uint32_t out_format, operand_format in_format)
 {
     next_ = 0;  // one job's tensors at a time
+    in_format_ = in_format;
     layer_job job;
     ant_job_desc& d = job.desc;
     d.op = uint32_t(op);

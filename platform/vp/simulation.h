@@ -17,17 +17,21 @@
 
 namespace ant {
 
+// How prepare() stores the input operands in DRAM: always CSR, always dense, or each in the
+// smaller of the two encodings (a dense output gradient costs 6 bytes an element as CSR).
+enum class operand_format { csr, dense, smaller };
+
 class simulation {
 public:
     explicit simulation(const vp_config& config);
     ~simulation();
 
     // Builds the descriptor for a job on host tensors (natural layouts, see
-    // models/compute/layer_job.h for the roles), places the operands in DRAM as CSR and
-    // reserves an output (CSR or DENSE) with room for every element.
+    // models/compute/layer_job.h for the roles), places the operands in DRAM (CSR unless told
+    // otherwise) and reserves an output (CSR or DENSE) with room for every element.
     layer_job prepare(ant_op op, ant_mode mode, ant_mapping mapping, bool relu, const ant_geometry& g,
                       uint32_t n, uint32_t c, uint32_t k, const dense_tensor& a, const dense_tensor& b,
-                      uint32_t out_format = ANT_FORMAT_CSR);
+                      uint32_t out_format = ANT_FORMAT_CSR, operand_format in_format = operand_format::csr);
 
     // Runs one job to completion; job.ok / job.error tell how it went. The blocks' statistics
     // (accelerator and DRAM) describe this job until the next run.
@@ -44,6 +48,8 @@ public:
 
 private:
     ant_tensor_desc place(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols);
+    ant_tensor_desc place_csr(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols);
+    ant_tensor_desc place_dense(const dense_tensor& t, uint32_t planes, uint32_t rows, uint32_t cols);
     ant_tensor_desc reserve(uint32_t format, uint32_t planes, uint32_t rows, uint32_t cols);
     uint64_t allocate(uint64_t bytes);
     void write(uint64_t address, const void* data, uint64_t bytes);
@@ -52,6 +58,7 @@ private:
     std::unique_ptr<dram> dram_;
     std::unique_ptr<ant_accelerator> accelerator_;
     uint64_t next_ = 0;
+    operand_format in_format_ = operand_format::csr;  // of the job being prepared
 };
 
 }  // namespace ant

@@ -36,9 +36,9 @@ def _mcyc(v):
 def table(summary, config):
     """The result table as Markdown, one section per memory setting."""
     lines = ["# ANT vs SCNN+ — one training iteration per network", "",
-             "batch %d, density %g, seed %d, modes %s; ant-vp at %s; settings: %s" % (
+             "batch %d, density %g, seed %d, modes %s, layout %s; ant-vp at %s; settings: %s" % (
                  config["batch"], config["density"], config["seed"], ",".join(config["modes"]),
-                 config["commit"], " ".join(config["set"]) or "(defaults)"),
+                 config.get("layout", "csr"), config["commit"], " ".join(config["set"]) or "(defaults)"),
              "Paper: %s." % paper.SOURCE, ""]
     for memory, block in summary.items():
         settings = " ".join(config["memory_settings"][memory]) or "(defaults)"

@@ -71,6 +71,9 @@ def parse_args(argv):
     p.add_argument("--memory", choices=["ideal", "dram", "both"],
                    help="memory setting(s) (default both; --quick: ideal, the compute-bound setting "
                         "results/reproduction/README.md argues is the paper's)")
+    p.add_argument("--layout", choices=["smaller", "csr"], default="smaller",
+                   help="how operands sit in DRAM: smaller = each input in the smaller of its CSR and dense "
+                        "encodings, gradients written dense, activations CSR (default); csr = everything CSR")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="ant-vp configuration key for every run (repeatable, recorded)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="parallel ant-vp processes (default: cores)")
@@ -161,7 +164,7 @@ def make_tasks(args, prepared):
     tasks = []
     for network in args.networks:
         path, manifest = prepared[network]
-        mine = [runner.Task(network, path, job, mode, memory, MEMORY_SETTINGS[memory] + args.set)
+        mine = [runner.Task(network, path, job, mode, memory, MEMORY_SETTINGS[memory] + args.set, args.layout)
                 for memory in args.memories for mode in args.modes for job in manifest["jobs"]]
         tasks += sorted(mine, key=lambda t: -t.weight)
     return tasks
@@ -190,7 +193,7 @@ def run(args):
         failed.setdefault(task.network, []).append(task.label())
     config = {
         "networks": args.networks, "batch": args.batch, "density": args.density, "seed": args.seed,
-        "modes": args.modes, "memory": args.memories, "set": args.set,
+        "modes": args.modes, "memory": args.memories, "set": args.set, "layout": args.layout,
         "memory_settings": {m: MEMORY_SETTINGS[m] for m in args.memories},
         "commit": _git_commit(),
         "ant_vp": {"path": os.path.relpath(args.ant_vp, ROOT), "sha256": _sha256(args.ant_vp)},

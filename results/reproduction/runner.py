@@ -38,9 +38,9 @@ STATS = {
 class Task:
     """One ant-vp run: a trace job in one mode under one memory setting."""
 
-    def __init__(self, network, trace_path, job, mode, memory, settings):
+    def __init__(self, network, trace_path, job, mode, memory, settings, layout="csr"):
         self.network, self.trace_path, self.job = network, trace_path, job
-        self.mode, self.memory, self.settings = mode, memory, settings
+        self.mode, self.memory, self.settings, self.layout = mode, memory, settings, layout
         self.weight = job_weight(job)
 
     def label(self):
@@ -59,6 +59,10 @@ class Task:
             cmd += ["--kernel", "%dx%d" % tuple(j["kernel"])]
         if j["op"] == "bd":
             cmd += ["--in", "%dx%d" % tuple(j["in"])]
+        if self.layout == "smaller":
+            # Gradients (dI, dW, and the FC layers' backward SPMMs) come out dense; forward
+            # activations leave ReLU half zero and stay CSR.
+            cmd += ["--in-format", "smaller", "--out-format", "dense" if j["phase"] in ("bd", "bw") else "csr"]
         for s in self.settings:
             cmd += ["--set", s]
         return cmd

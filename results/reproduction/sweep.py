@@ -32,7 +32,7 @@ sys.path.insert(0, HERE)
 import paper  # noqa: E402
 from errors import InputError, Terminated, raise_terminated  # noqa: E402
 
-DRIVER_PARAMETERS = ("batch", "density")
+DRIVER_PARAMETERS = ("batch", "density", "layout")
 COLUMNS = ["parameter", "value", "memory", "network", "speedup_vs_scnn", "energy_ratio_vs_scnn",
            "energy_ratio_vs_scnn_onchip", "ideal_speedup_vs_scnn", "rcp_anticipated", "rcp_share_scnn",
            "cycles_scnn", "cycles_ant", "cycles_ideal", "cycles_dense", "paper_speedup_vs_scnn"]
