@@ -72,8 +72,9 @@ class Case:
         with open(os.path.join(self.trace, "manifest.json")) as f:
             return json.load(f)
 
-    def ant_vp_stats(self, job, mode, settings):
-        """Statistics of one job run directly (the test's own command line)."""
+    def ant_vp_stats(self, job, mode, settings, layout="smaller"):
+        """Statistics of one job run directly (the test's own command line), operands stored as
+        the driver's --layout says (smaller: inputs in the smaller encoding, gradients out dense)."""
         stats, out = os.path.join(self.work, "direct.json"), os.path.join(self.work, "direct.npy")
         cmd = [self.ant_vp, "layer", "--op", job["op"], "--mode", mode, "--a", os.path.join(self.trace, job["a"]),
                "--b", os.path.join(self.trace, job["b"]), "--out", out, "--stats", stats]
@@ -83,6 +84,8 @@ class Case:
             cmd += ["--kernel", "%dx%d" % tuple(job["kernel"])]
         if job["op"] == "bd":
             cmd += ["--in", "%dx%d" % tuple(job["in"])]
+        if layout == "smaller":
+            cmd += ["--in-format", "smaller", "--out-format", "csr" if job["phase"] == "fw" else "dense"]
         for s in settings:
             cmd += ["--set", s]
         subprocess.run(cmd, check=True, capture_output=True)
@@ -119,6 +122,7 @@ def sums_match_job_stats(c):
         check(f.read().strip() == out.strip(), "table.md differs from the table printed on stdout")
     cfg = doc["config"]
     check(cfg["set"] == [PASSED_SET], "--set not recorded: %r" % cfg["set"])
+    check(cfg["layout"] == "smaller", "default layout %r not recorded as smaller" % cfg.get("layout"))
     jobs = c.manifest()["jobs"]
     with open(os.path.join(c.out, "per_job.csv")) as f:
         rows = list(csv.DictReader(f))
@@ -161,6 +165,54 @@ def sums_match_job_stats(c):
         csv_cycles = sum(int(r["cycles"]) for r in rows if r["memory"] == memory and r["mode"] == "ant")
         check(csv_cycles == cycles["ant"], "per_job.csv ant cycles %d, expected %d" % (csv_cycles, cycles["ant"]))
     check(set_seen, "%s changed no job's cycles: the test cannot see it reach ant-vp" % PASSED_SET)
+
+
+def layout_csr_stores_everything_as_csr(c):
+    """--layout csr runs each job as the plain command line does (all CSR); the default layout
+    moves fewer DRAM bytes for the same work."""
+    totals = {}
+    for layout in ("csr", "smaller"):
+        rc, _, err = c.driver("--modes", "ant", "--memory", "dram", "--layout", layout)
+        check(rc == 0, "driver exit %d: %s" % (rc, err))
+        with open(os.path.join(c.out, "per_job.csv")) as f:
+            rows = list(csv.DictReader(f))
+        totals[layout] = {k: sum(int(r[k]) for r in rows)
+                          for k in ("dram_read_bytes", "dram_write_bytes", "products_issued", "products_valid")}
+        if layout == "csr":
+            job = c.manifest()["jobs"][0]
+            with open(os.path.join(c.out, "reproduction.json")) as f:
+                settings = json.load(f)["config"]["memory_settings"]["dram"]
+            direct = c.ant_vp_stats(job, "ant", settings, layout="csr")
+            row = next(r for r in rows if r["layer"] == job["layer"] and r["phase"] == job["phase"]
+                       and not r["part"])
+            check(int(row["cycles"]) == direct["cycles"], "csr layout %s cycles, direct all-CSR run %s"
+                  % (row["cycles"], direct["cycles"]))
+    for k in ("products_issued", "products_valid"):
+        check(totals["csr"][k] == totals["smaller"][k], "%s differ between layouts: %r" % (k, totals))
+    moved = {k: v["dram_read_bytes"] + v["dram_write_bytes"] for k, v in totals.items()}
+    check(moved["smaller"] < moved["csr"], "the smaller layout moved %d bytes, all-CSR %d" % (moved["smaller"], moved["csr"]))
+
+
+def dram_energy_recomputes_the_runs_ratios(c):
+    """dram_energy.py at the run's own DRAM price gives the run's energy ratio, at 0 the on-chip one."""
+    rc, _, err = c.driver("--modes", "scnn,ant", "--memory", "dram")
+    check(rc == 0, "driver exit %d: %s" % (rc, err))
+    with open(os.path.join(c.out, "reproduction.json")) as f:
+        net = json.load(f)["memory"]["dram"]["networks"][0]
+    out_csv = os.path.join(c.work, "dram_energy.csv")
+    p = subprocess.run([PYTHON, os.path.join(os.path.dirname(DRIVER), "dram_energy.py"),
+                        os.path.join(c.out, "per_job.csv"), "--out", out_csv], capture_output=True, text=True)
+    check(p.returncode == 0, "dram_energy.py exit %d: %s" % (p.returncode, p.stderr))
+    with open(out_csv) as f:
+        rows = {float(r["dram_bit_pj"]): float(r["resnet18"]) for r in csv.DictReader(f)}
+    check(math.isclose(rows[20.0], net["energy_ratio_vs_scnn"], rel_tol=1e-3),
+          "at 20 pJ/bit %g, the run's ratio %g" % (rows[20.0], net["energy_ratio_vs_scnn"]))
+    check(math.isclose(rows[0.0], net["energy_ratio_vs_scnn_onchip"], rel_tol=1e-3),
+          "at 0 pJ/bit %g, the run's on-chip ratio %g" % (rows[0.0], net["energy_ratio_vs_scnn_onchip"]))
+    bad = subprocess.run([PYTHON, os.path.join(os.path.dirname(DRIVER), "dram_energy.py"),
+                          os.path.join(c.work, "missing.csv")], capture_output=True, text=True)
+    check(bad.returncode == 2 and len(bad.stderr.strip().splitlines()) == 1,
+          "a missing per_job.csv: exit %d, stderr %r" % (bad.returncode, bad.stderr))
 
 
 # Host time, the only fields allowed to differ between two runs.
@@ -345,7 +397,8 @@ CASES = {f.__name__: f for f in (
     manifest_shape_mismatch_exits_2, tensor_shape_mismatch_exits_2, missing_trace_file_exits_2,
     missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
     job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks, main_job_is_deterministic,
-    terminate_kills_jobs_and_writes_nothing)}
+    terminate_kills_jobs_and_writes_nothing, layout_csr_stores_everything_as_csr,
+    dram_energy_recomputes_the_runs_ratios)}
 
 
 def main(cases=CASES, doc=__doc__):
