@@ -37,13 +37,6 @@ static inline void settle_kernel_vector(ant_scratch *sc, uint32_t *n_hit, uint16
     *pair_max = 0;
 }
 
-/* Whether selecting `count` more entries after `selected` crosses a kernel-vector boundary,
- * i.e. the entry numbered x with x % F == 0, x > 0, lies in [selected, selected + count). */
-static inline int crosses_boundary(uint64_t selected, uint64_t count, uint32_t F)
-{
-    const uint64_t lo = selected > 0 ? selected : 1, hi = selected + count - 1;
-    return hi >= lo && hi / F > (lo - 1) / F;
-}
 
 /* Members' output row offsets for kernel major position mj (convolutions: the kernel row). */
 static void map_member_rows(const ant_geometry *g, ant_scratch *sc, uint32_t members, int32_t br, int32_t out_w)
@@ -115,7 +108,7 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_
 
             uint64_t selected = 0, conflicts = 0, valid = 0;
             uint16_t pair_max = 0;
-            uint32_t n_hit = 0;
+            uint32_t n_hit = 0, fill = 0; /* fill: entries in the kernel vector being built */
             for (int32_t mj = major.lo; mj <= major.hi; ++mj) {
                 if (!spmm)
                     map_member_rows(g, sc, members, mj, out_w);
@@ -127,17 +120,20 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_
                     int32_t br, bc;
                     ant_kernel_stream_coord(ks, mj, mn, &br, &bc);
                     const uint32_t landing = map_members(g, sc, members, br, bc, out_w);
+                    selected += e1 - e0;
                     if (landing == 0) { /* selected and multiplied, but every product is redundant */
-                        if (crosses_boundary(selected, e1 - e0, F))
+                        if (fill + (e1 - e0) > F) /* a kernel vector completes inside the block */
                             settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
-                        selected += e1 - e0;
+                        fill = (fill + (e1 - e0) - 1) % F + 1;
                         continue;
                     }
                     valid += (uint64_t)landing * (e1 - e0);
                     for (uint32_t e = e0; e < e1; ++e) {
-                        if (selected % F == 0 && selected > 0)
+                        if (fill == F) {
                             settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
-                        ++selected;
+                            fill = 0;
+                        }
+                        ++fill;
                         const uint32_t oid = jobs[ks->plane[e]].output_id;
                         a->contributed[(size_t)oid * a->n_tiles + t] = 1;
                         const uint32_t plane_hash = oid * out_size * ANT_BANK_HASH;
@@ -170,18 +166,48 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_
     }
 }
 
+/* One pass's tasks: walks over tile ranges (timing), then accumulation over job ranges
+ * (outputs). The two kinds touch disjoint state, so they run in one batch. */
+typedef struct pe_pass {
+    ant_array *a;
+    const csr_plane *s;
+    const ant_broadcast_job *jobs;
+    uint32_t n_jobs, n_walks, n_accumulations;
+} pe_pass;
+
+static void pe_pass_task(void *context, uint32_t task, uint32_t worker)
+{
+    const pe_pass *p = context;
+    uint32_t lo, hi;
+    if (task < p->n_walks) {
+        ant_split(p->a->n_tiles, p->n_walks, task, &lo, &hi);
+        p->a->task_ctr[task] = (ant_counters){0};
+        ant_anticipate_tiles(p->a, p->s, p->jobs, lo, hi, &p->a->scratch[worker], &p->a->task_ctr[task]);
+    } else {
+        ant_split(p->n_jobs, p->n_accumulations, task - p->n_walks, &lo, &hi);
+        ant_accumulate_planes(p->a, p->s, p->jobs, lo, hi, &p->a->scratch[worker]);
+    }
+}
+
 int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                             ant_counters *ctr)
 {
     if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
         return -1;
-    ant_anticipate_tiles(a, s, jobs, 0, a->n_tiles, &a->scratch[0], ctr);
+    const uint32_t workers = ant_pass_workers(a, (uint64_t)csr_nnz(s) * a->ks.nnz);
+    pe_pass pass = {a, s, jobs, n_jobs, 1, 1};
+    if (workers > 1 && ant_outputs_distinct(a, jobs, n_jobs)) {
+        const uint32_t walks = workers * ANT_MAX_TASKS_PER_WORKER;
+        pass.n_walks = a->n_tiles < walks ? (a->n_tiles ? a->n_tiles : 1) : walks;
+        pass.n_accumulations = n_jobs < workers ? (n_jobs ? n_jobs : 1) : workers;
+    }
+    ant_worker_pool_run(a->pool, pass.n_walks + pass.n_accumulations, pe_pass_task, &pass);
+    for (uint32_t k = 0; k < pass.n_walks; ++k)
+        ant_counters_add(ctr, &a->task_ctr[k]);
     uint64_t busiest = 0;
     for (uint32_t t = 0; t < a->n_tiles; ++t)
         busiest = max64(busiest, a->pe_time[t]);
     ctr->cycles += busiest;
     ctr->compute_cycles += busiest;
-    /* The products themselves, in the order every mode uses (the walk above only counted). */
-    ant_accumulate_in_stream_order(a, s, jobs);
     return 0;
 }

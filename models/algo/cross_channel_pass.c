@@ -102,12 +102,10 @@ static int prepare_image(ant_array *a, const csr_plane *s)
     return 0;
 }
 
-uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br, int32_t bc, uint32_t t0,
-                             uint32_t t1, ant_scratch *sc)
+uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br, int32_t bc, ant_scratch *sc)
 {
     const ant_geometry *g = &a->g;
     const int32_t out_w = g->output[ANT_COL];
-    const int some_tiles = t0 > 0 || t1 < a->n_tiles;
     ant_window w;
     ant_index_window(g, br, br, bc, bc, &w);
     if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
@@ -121,16 +119,21 @@ uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br,
             const int32_t c = s->col_idx[se];
             if (w.cols.step > 1 && (c - w.cols.lo) % w.cols.step != 0)
                 continue;
-            const uint32_t iv = a->img_vec[se];
-            if (some_tiles && (a->vec_tile[iv] < t0 || a->vec_tile[iv] >= t1))
-                continue;
             sc->win_val[n] = s->val[se];
             sc->win_out[n] = (uint32_t)(row_base + axis_out(g, ANT_COL, bc, c));
-            sc->win_vec[n] = iv;
+            sc->win_vec[n] = a->img_vec[se];
             ++n;
         }
     }
     return n;
+}
+
+int ant_reserve_task_extra(ant_array *a)
+{
+    if (a->task_extra)
+        return 0;
+    a->task_extra = malloc(sizeof(uint64_t) * (size_t)a->n_scratch * ANT_MAX_TASKS_PER_WORKER * a->n_tiles);
+    return a->task_extra ? 0 : -1;
 }
 
 int ant_reserve_vector_scratch(ant_scratch *sc, uint32_t banks, uint32_t vectors)
@@ -174,7 +177,7 @@ uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broad
         int32_t br, bc;
         ant_kernel_stream_coord(ks, (int32_t)(q / (uint32_t)ks->minors), (int32_t)(q % (uint32_t)ks->minors), &br,
                                 &bc);
-        const uint32_t n = ant_position_window(a, s, br, bc, 0, a->n_tiles, sc);
+        const uint32_t n = ant_position_window(a, s, br, bc, sc);
         if (n == 0)
             continue;
         valid += (uint64_t)n * (e1 - e0);
@@ -188,11 +191,6 @@ uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broad
         }
     }
     return valid;
-}
-
-uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs)
-{
-    return ant_accumulate_planes(a, s, jobs, 0, a->ks_n, &a->scratch[0]);
 }
 
 int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs)

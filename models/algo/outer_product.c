@@ -38,6 +38,61 @@ const char *ant_mapping_name(ant_mapping mapping)
     return mapping == ANT_MAPPING_CHANNEL ? "channel" : "planar";
 }
 
+void ant_counters_add(ant_counters *into, const ant_counters *c)
+{
+    into->cycles += c->cycles;
+    into->compute_cycles += c->compute_cycles;
+    into->broadcast_vectors += c->broadcast_vectors;
+    into->vector_pairs += c->vector_pairs;
+    into->products_issued += c->products_issued;
+    into->products_valid += c->products_valid;
+    into->bank_conflict_cycles += c->bank_conflict_cycles;
+    into->pe_busy_cycles += c->pe_busy_cycles;
+    into->pe_vector_skips += c->pe_vector_skips;
+    into->stationary_reads += c->stationary_reads;
+    into->window_rows_searched += c->window_rows_searched;
+    into->ranges_computed += c->ranges_computed;
+    into->kernel_index_reads += c->kernel_index_reads;
+    into->kernel_value_reads += c->kernel_value_reads;
+    into->scan_bound_cycles += c->scan_bound_cycles;
+}
+
+/* Below this many (image entry, kernel entry) pairs a pass runs on the calling thread: it
+ * takes tens of microseconds, about what waking a helper costs. */
+#define ANT_PARALLEL_MIN_WORK 32768u
+
+void ant_array_set_min_parallel_work(ant_array *a, uint64_t pairs) { a->min_parallel_work = pairs; }
+
+uint32_t ant_pass_workers(const ant_array *a, uint64_t work)
+{
+    return a->pool && work >= a->min_parallel_work ? a->n_scratch : 1;
+}
+
+static int compare_pointers(const void *x, const void *y)
+{
+    const uintptr_t a = (uintptr_t)*(float *const *)x, b = (uintptr_t)*(float *const *)y;
+    return a < b ? -1 : a > b;
+}
+
+int ant_outputs_distinct(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs)
+{
+    if (a->outs_cap < n_jobs) {
+        float **outs = realloc(a->outs, sizeof(float *) * n_jobs);
+        if (!outs)
+            return 0;
+        a->outs = outs;
+        a->outs_cap = n_jobs;
+    }
+    for (uint32_t j = 0; j < n_jobs; ++j)
+        a->outs[j] = jobs[j].output;
+    qsort(a->outs, n_jobs, sizeof(float *), compare_pointers);
+    const size_t plane = (size_t)a->g.output[ANT_ROW] * (size_t)a->g.output[ANT_COL];
+    for (uint32_t j = 1; j < n_jobs; ++j)
+        if ((size_t)(a->outs[j] - a->outs[j - 1]) < plane)
+            return 0;
+    return 1;
+}
+
 void ant_array_build_prefix(ant_array *a, const csr_plane *s)
 {
     a->prefix_of = s;
@@ -153,13 +208,15 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->pe_time = calloc(a->n_pe, sizeof(uint64_t));
     a->pe_extra = calloc(a->n_pe, sizeof(uint64_t));
     a->n_scratch = 1;
+    a->min_parallel_work = ANT_PARALLEL_MIN_WORK;
     a->scratch = calloc(a->n_scratch, sizeof(ant_scratch));
+    a->task_ctr = calloc((size_t)a->n_scratch * ANT_MAX_TASKS_PER_WORKER, sizeof(ant_counters));
     for (uint32_t w = 0; a->scratch && w < a->n_scratch; ++w)
         if (alloc_scratch(&a->scratch[w], p) != 0) {
             ant_array_destroy(a);
             return NULL;
         }
-    if (!a->scratch || !a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
+    if (!a->scratch || !a->task_ctr || !a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
         !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
         !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe ||
         !a->img_first || !a->pe_time || !a->pe_extra) {
@@ -167,6 +224,40 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
         return NULL;
     }
     return a;
+}
+
+int ant_array_set_threads(ant_array *a, uint32_t threads)
+{
+    if (threads == 0)
+        threads = 1;
+    if (threads == a->n_scratch)
+        return 0;
+    ant_scratch *scratch = calloc(threads, sizeof(ant_scratch));
+    ant_counters *task_ctr = calloc((size_t)threads * ANT_MAX_TASKS_PER_WORKER, sizeof(ant_counters));
+    ant_worker_pool *pool = threads > 1 ? ant_worker_pool_create(threads) : NULL;
+    int ok = scratch && task_ctr && (threads == 1 || pool);
+    for (uint32_t w = 0; ok && w < threads; ++w)
+        ok = alloc_scratch(&scratch[w], &a->p) == 0;
+    if (!ok) {
+        for (uint32_t w = 0; scratch && w < threads; ++w)
+            free_scratch(&scratch[w]);
+        free(scratch);
+        free(task_ctr);
+        ant_worker_pool_destroy(pool);
+        return -1;
+    }
+    for (uint32_t w = 0; w < a->n_scratch; ++w)
+        free_scratch(&a->scratch[w]);
+    free(a->scratch);
+    free(a->task_ctr);
+    ant_worker_pool_destroy(a->pool);
+    a->scratch = scratch;
+    a->task_ctr = task_ctr;
+    free(a->task_extra); /* sized for the old thread count */
+    a->task_extra = NULL;
+    a->pool = pool;
+    a->n_scratch = threads;
+    return 0;
 }
 
 void ant_array_destroy(ant_array *a)
@@ -211,6 +302,10 @@ void ant_array_destroy(ant_array *a)
     for (uint32_t w = 0; a->scratch && w < a->n_scratch; ++w)
         free_scratch(&a->scratch[w]);
     free(a->scratch);
+    free(a->task_ctr);
+    free(a->task_extra);
+    free(a->outs);
+    ant_worker_pool_destroy(a->pool);
     free(a);
 }
 

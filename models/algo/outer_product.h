@@ -115,6 +115,9 @@ typedef struct ant_broadcast_job {
                                   pass's kernel stream when the next pass has the same planes */
 } ant_broadcast_job;
 
+/* Adds every counter of c to into. */
+void ant_counters_add(ant_counters *into, const ant_counters *c);
+
 typedef struct ant_array ant_array;
 
 /* Creates the array for one job's geometry; n_outputs is the number of distinct output
@@ -129,6 +132,17 @@ void ant_array_destroy(ant_array *array);
  * out. */
 int ant_array_run(ant_array *array, ant_mode mode, const csr_plane *stationary,
                    const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *counters);
+
+/* Host threads computing a pass from now on (1, the default: the caller's only). The
+ * cross-channel dataflows (SCNN+ and ANT's per-PE anticipator) spread a pass's tiles and
+ * output planes over them; any count gives the same counters and outputs. Returns 0, or -1
+ * if the threads or their memory cannot be had (the array then stays on one thread). */
+int ant_array_set_threads(ant_array *array, uint32_t threads);
+
+/* Passes with fewer (image entry, kernel entry) pairs than `pairs` run on the calling thread
+ * only, where waking helper threads would cost more than they save (default 32768). Results
+ * do not depend on it; 0 spreads every pass, which tests use on small planes. */
+void ant_array_set_min_parallel_work(ant_array *array, uint64_t pairs);
 
 /* Partial sums the PEs exchanged (halos) or reduced across PEs so far: for every (PE,
  * output plane) it contributed to, the outputs its tile reaches but does not own. */

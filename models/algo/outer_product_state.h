@@ -8,6 +8,7 @@
 #include "kernel_stream.h"
 #include "outer_product.h"
 #include "planar_tiling.h"
+#include "worker_pool.h"
 
 /* What one worker of a pass needs for itself: an accumulator-bank histogram and the current
  * image vector's members (timing walks), and the stationary entries of one kernel position's
@@ -97,7 +98,33 @@ struct ant_array {
 
     ant_scratch *scratch; /* n_scratch: one per worker */
     uint32_t n_scratch;
+    ant_worker_pool *pool; /* NULL: one thread */
+    uint64_t min_parallel_work;
+    ant_counters *task_ctr; /* ANT_MAX_TASKS_PER_WORKER * n_scratch: per-task counters */
+    uint64_t *task_extra;   /* ANT_MAX_TASKS_PER_WORKER * n_scratch * n_tiles, or NULL */
+    float **outs;           /* a pass's output planes, sorted (ant_outputs_distinct) */
+    uint32_t outs_cap;
 };
+
+/* Tasks a pass is cut into per worker: more than one, so that a worker with light tiles
+ * takes another range while a busy one finishes. */
+#define ANT_MAX_TASKS_PER_WORKER 4
+
+/* Item k's share [*lo, *hi) of n items cut into `parts` ranges. */
+static inline void ant_split(uint32_t n, uint32_t parts, uint32_t k, uint32_t *lo, uint32_t *hi)
+{
+    *lo = (uint32_t)((uint64_t)n * k / parts);
+    *hi = (uint32_t)((uint64_t)n * (k + 1) / parts);
+}
+
+/* Workers worth using for a pass of the given size (valid-product bound: image entries x
+ * kernel entries); small passes stay on the calling thread, where waking helpers would cost
+ * more than they save. */
+uint32_t ant_pass_workers(const ant_array *a, uint64_t work);
+
+/* Whether the jobs accumulate into non-overlapping output planes, as a pass's pairs do: only
+ * then may different workers take different jobs' outputs. */
+int ant_outputs_distinct(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs);
 
 static inline uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 static inline int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
@@ -192,37 +219,38 @@ int ant_run_scnn_plus_spmm(ant_array *a, const csr_plane *s, const ant_broadcast
 int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                             ant_counters *ctr);
 
-/* Adds the pass's valid products to the outputs in kernel-stream order (each kernel element,
- * then its image rows and columns ascending): for any output, the order of its terms is the
- * order of their kernel positions, as in every other mode's functional path — so that all
- * modes produce bit-identical tensors whatever order their timing model visits pairs in.
- * Returns the number of products. */
-uint64_t ant_accumulate_in_stream_order(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs);
-/* The stationary entries of tiles t0..t1-1 in the window of kernel position (br, bc), in
+/* Adds the pass's valid products for the outputs of jobs j0..j1-1 in kernel-stream order
+ * (each kernel element, then its image rows and columns ascending): for any output, the
+ * order of its terms is the order of their kernel positions, as in every other mode's
+ * functional path — so that all modes produce bit-identical tensors whatever order their
+ * timing model visits pairs in, and workers given disjoint job ranges (disjoint outputs)
+ * produce what one worker would. Returns the number of products. */
+uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t j0,
+                               uint32_t j1, ant_scratch *sc);
+
+/* The stationary entries in the window of kernel position (br, bc), in
  * the order products are added (rows, then columns, ascending), with the output index and
  * image vector of each, into the scratch's win_* arrays. Returns how many. */
-uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br, int32_t bc, uint32_t t0,
-                             uint32_t t1, ant_scratch *sc);
+uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br, int32_t bc, ant_scratch *sc);
 
 /* SCNN+'s per-image-vector bank histograms for `vectors` image vectors in the scratch.
  * Returns 0, or -1 if memory runs out. */
 int ant_reserve_vector_scratch(ant_scratch *sc, uint32_t banks, uint32_t vectors);
 
-/* SCNN+'s walk (timing only) over tiles t0..t1-1: each tile's bank-conflict cycles into
- * pe_extra, the valid products into *valid. */
-void ant_scnn_plus_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0, uint32_t t1,
-                         ant_scratch *sc, uint64_t *valid);
+/* SCNN+'s walk (timing only) over kernel vectors kv0..kv1-1: each tile's bank-conflict
+ * cycles into extra (n_tiles), the valid products into *valid. */
+void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint64_t kv0, uint64_t kv1,
+                        ant_scratch *sc, uint64_t *extra, uint64_t *valid);
 
-/* The same for the outputs of jobs j0..j1-1 only: workers given disjoint job ranges write
- * disjoint outputs, each in the same order as one worker would. */
-uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t j0,
-                               uint32_t j1, ant_scratch *sc);
+/* Room for per-task bank-conflict cycles of every tile (task_extra). Returns 0, or -1 if
+ * memory runs out. */
+int ant_reserve_task_extra(ant_array *a);
 
 /* ANT's per-PE walk (timing only) over tiles t0..t1-1, with the worker's scratch. */
 void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0,
                           uint32_t t1, ant_scratch *sc, ant_counters *ctr);
 
-/* Prepares a pass for them: the kernel stream (reused while the planes stay the same) and the
+/* Prepares a pass of the cross-channel dataflows: the kernel stream (reused while the planes stay the same) and the
  * image plane's tiles and vectors. Returns 0, or -1 if memory runs out. */
 int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs);
 

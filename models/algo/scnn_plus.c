@@ -21,20 +21,21 @@
 
 #include "outer_product_state.h"
 
-void ant_scnn_plus_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0, uint32_t t1,
-                         ant_scratch *sc, uint64_t *valid)
+/* Marks that a tile produced a partial sum for an output. Walks over different kernel
+ * vectors may mark the same flag at once; they only ever store 1. */
+static inline void mark_contributed(uint8_t *flag) { __atomic_store_n(flag, (uint8_t)1, __ATOMIC_RELAXED); }
+
+void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint64_t kv0, uint64_t kv1,
+                        ant_scratch *sc, uint64_t *extra, uint64_t *valid)
 {
     const ant_kernel_stream *ks = &a->ks;
     const uint32_t F = a->p.f, banks = a->p.banks;
     const uint32_t out_size = (uint32_t)(a->g.output[ANT_ROW] * a->g.output[ANT_COL]);
-    const uint64_t n_kvec = ceil_div_u64(ks->nnz, F);
-    const uint32_t v0 = a->img_first[t0] == a->img_first[a->n_tiles] ? 0 : a->img_vec[a->img_order[a->img_first[t0]]];
     uint32_t *touched = sc->vtouched;
     uint32_t pos = 0, window_pos = UINT32_MAX, n_window = 0;
     uint64_t count = 0;
-    for (uint32_t t = t0; t < t1; ++t)
-        a->pe_extra[t] = 0;
-    for (uint64_t kv = 0; kv < n_kvec; ++kv) {
+    memset(extra, 0, sizeof(uint64_t) * a->n_tiles);
+    for (uint64_t kv = kv0; kv < kv1; ++kv) {
         const uint32_t e0 = (uint32_t)kv * F, e1 = (uint32_t)((kv + 1) * F < ks->nnz ? (kv + 1) * F : ks->nnz);
         uint32_t n_touched = 0;
         for (uint32_t e = e0; e < e1; ++e) {
@@ -44,7 +45,7 @@ void ant_scnn_plus_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_j
                 int32_t br, bc;
                 ant_kernel_stream_coord(ks, (int32_t)(pos / (uint32_t)ks->minors),
                                         (int32_t)(pos % (uint32_t)ks->minors), &br, &bc);
-                n_window = ant_position_window(a, s, br, bc, t0, t1, sc);
+                n_window = ant_position_window(a, s, br, bc, sc);
                 window_pos = pos;
             }
             if (n_window == 0)
@@ -55,24 +56,48 @@ void ant_scnn_plus_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_j
             count += n_window;
             for (uint32_t i = 0; i < n_window; ++i) {
                 const uint32_t iv = sc->win_vec[i];
-                const uint32_t local = iv - v0;
-                contributed[a->vec_tile[iv]] = 1;
-                if (sc->vmax[local] == 0)
-                    touched[n_touched++] = local;
-                const uint16_t h = ++sc->vhist[(size_t)local * banks +
+                mark_contributed(&contributed[a->vec_tile[iv]]);
+                if (sc->vmax[iv] == 0)
+                    touched[n_touched++] = iv;
+                const uint16_t h = ++sc->vhist[(size_t)iv * banks +
                                                ant_bank_of_hash(plane_hash + sc->win_out[i] * ANT_BANK_HASH, banks)];
-                if (h > sc->vmax[local])
-                    sc->vmax[local] = h;
+                if (h > sc->vmax[iv])
+                    sc->vmax[iv] = h;
             }
         }
         for (uint32_t k = 0; k < n_touched; ++k) {
-            const uint32_t local = touched[k];
-            a->pe_extra[a->vec_tile[v0 + local]] += sc->vmax[local] - 1u;
-            sc->vmax[local] = 0;
-            memset(sc->vhist + (size_t)local * banks, 0, sizeof(uint16_t) * banks);
+            const uint32_t iv = touched[k];
+            extra[a->vec_tile[iv]] += sc->vmax[iv] - 1u;
+            sc->vmax[iv] = 0;
+            memset(sc->vhist + (size_t)iv * banks, 0, sizeof(uint16_t) * banks);
         }
     }
     *valid = count;
+}
+
+/* One pass's tasks: walks over ranges of kernel vectors (timing), then accumulation over job
+ * ranges (outputs); they touch disjoint state, so they run in one batch. */
+typedef struct scnn_pass {
+    ant_array *a;
+    const csr_plane *s;
+    const ant_broadcast_job *jobs;
+    uint32_t n_jobs, n_walks, n_accumulations;
+} scnn_pass;
+
+static void scnn_pass_task(void *context, uint32_t task, uint32_t worker)
+{
+    scnn_pass *p = context;
+    ant_array *a = p->a;
+    uint32_t lo, hi;
+    if (task < p->n_walks) {
+        const uint32_t n_kvec = (uint32_t)ceil_div_u64(a->ks.nnz, a->p.f);
+        ant_split(n_kvec, p->n_walks, task, &lo, &hi);
+        uint64_t *extra = p->n_walks == 1 ? a->pe_extra : a->task_extra + (size_t)task * a->n_tiles;
+        ant_scnn_plus_walk(a, p->s, p->jobs, lo, hi, &a->scratch[worker], extra, &a->task_ctr[task].products_valid);
+    } else {
+        ant_split(p->n_jobs, p->n_accumulations, task - p->n_walks, &lo, &hi);
+        ant_accumulate_planes(a, p->s, p->jobs, lo, hi, &a->scratch[worker]);
+    }
 }
 
 int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
@@ -83,11 +108,29 @@ int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job 
     const ant_kernel_stream *ks = &a->ks;
     const uint32_t F = a->p.f, I = a->p.i;
     const uint32_t n_vectors = a->n_tiles ? a->img_first[a->n_tiles] : 0;
-    if (ant_reserve_vector_scratch(&a->scratch[0], a->p.banks, n_vectors ? n_vectors : 1) != 0)
-        return -1;
     const uint64_t n_kvec = ceil_div_u64(ks->nnz, F);
+    uint32_t workers = ant_pass_workers(a, (uint64_t)csr_nnz(s) * ks->nnz);
+    if (!ant_outputs_distinct(a, jobs, n_jobs) || ant_reserve_task_extra(a) != 0)
+        workers = 1;
+    for (uint32_t w = 0; w < workers; ++w)
+        if (ant_reserve_vector_scratch(&a->scratch[w], a->p.banks, n_vectors ? n_vectors : 1) != 0)
+            return -1;
+    scnn_pass pass = {a, s, jobs, n_jobs, 1, 1};
+    if (workers > 1) {
+        const uint32_t walks = workers * ANT_MAX_TASKS_PER_WORKER;
+        pass.n_walks = n_kvec < walks ? (n_kvec ? (uint32_t)n_kvec : 1) : walks;
+        pass.n_accumulations = n_jobs < workers ? (n_jobs ? n_jobs : 1) : workers;
+    }
+    ant_worker_pool_run(a->pool, pass.n_walks + pass.n_accumulations, scnn_pass_task, &pass);
     uint64_t valid = 0;
-    ant_scnn_plus_tiles(a, s, jobs, 0, a->n_tiles, &a->scratch[0], &valid);
+    for (uint32_t k = 0; k < pass.n_walks; ++k)
+        valid += a->task_ctr[k].products_valid;
+    if (pass.n_walks > 1)
+        for (uint32_t t = 0; t < a->n_tiles; ++t) {
+            a->pe_extra[t] = 0;
+            for (uint32_t k = 0; k < pass.n_walks; ++k)
+                a->pe_extra[t] += a->task_extra[(size_t)k * a->n_tiles + t];
+        }
 
     uint64_t busiest = 0, busy_sum = 0, pairs = 0, extra = 0, image_nnz = 0;
     for (uint32_t t = 0; t < a->n_tiles; ++t) {
@@ -113,7 +156,5 @@ int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job 
     ctr->stationary_reads += n_kvec * image_nnz;
     ctr->kernel_index_reads += ks->nnz;
     ctr->kernel_value_reads += ks->nnz;
-    /* The products themselves, in the order every mode uses (the walk above only counted). */
-    ant_accumulate_in_stream_order(a, s, jobs);
     return 0;
 }

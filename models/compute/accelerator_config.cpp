@@ -110,6 +110,7 @@ const std::map<std::string, key_entry>& table()
     static const std::map<std::string, key_entry> keys = {
         REAL_KEY("accelerator.clock_ghz", clock_ghz, 1e-3, 1e3),
         REAL_KEY("sim.quantum_ns", quantum_ns, 1e-3, 1e9),
+        U32_KEY("sim.threads", threads, 1, 1024),
         U64_KEY("accelerator.dram_base", dram_base, 0, 0xFFFFFFFFu),
         U64_KEY("accelerator.dram_size", dram_size, 4096, uint64_t(1) << 32),
         U32_KEY("dma.burst_bytes", dma.burst_bytes, 4, 4096),

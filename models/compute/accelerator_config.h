@@ -16,6 +16,7 @@
 #include "outer_product.h"
 #include "pe_array.h"
 #include "post_processing_unit.h"
+#include "worker_pool.h"
 #include "sram_buffer.h"
 
 namespace ant {
@@ -23,6 +24,9 @@ namespace ant {
 struct accelerator_config {
     double clock_ghz = 1.0;       // SCNN and ANT are evaluated at ~1 GHz
     double quantum_ns = 1000.0;   // temporal-decoupling quantum
+    // Host threads the PE array computes a pass on (SystemC itself stays on one); every count
+    // gives the same statistics and tensors. Default: every online processor.
+    uint32_t threads = ant_online_cpus();
     // The DRAM window the accelerator may address (the platform's DRAM).
     uint64_t dram_base = 0x80000000u;
     uint64_t dram_size = uint64_t(1) << 30;

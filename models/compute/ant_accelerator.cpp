@@ -26,7 +26,7 @@ ant_accelerator::ant_accelerator(sc_core::sc_module_name name, const accelerator
       output_buffer("output_buffer", cfg.output_buffer, clock_period),
       ranges("index_range_calculator", cfg.ranges, clock_period),
       dma("dma_engine", cfg.dma, clock_period), dma_initiator(dma.dram_initiator),
-      array("pe_array", cfg.array, clock_period),
+      array("pe_array", cfg.array, clock_period, cfg.threads),
       fetch("csr_fetch_unit", fetch_config(cfg), clock_period),
       ppu("post_processing_unit", cfg.ppu, clock_period),
       sequencer("job_sequencer",

@@ -6,25 +6,6 @@ namespace ant {
 
 namespace {
 const char* const msg_type = "ant/pe_array";
-
-void add(ant_counters& into, const ant_counters& c)
-{
-    into.cycles += c.cycles;
-    into.compute_cycles += c.compute_cycles;
-    into.broadcast_vectors += c.broadcast_vectors;
-    into.vector_pairs += c.vector_pairs;
-    into.products_issued += c.products_issued;
-    into.products_valid += c.products_valid;
-    into.bank_conflict_cycles += c.bank_conflict_cycles;
-    into.pe_busy_cycles += c.pe_busy_cycles;
-    into.pe_vector_skips += c.pe_vector_skips;
-    into.stationary_reads += c.stationary_reads;
-    into.window_rows_searched += c.window_rows_searched;
-    into.ranges_computed += c.ranges_computed;
-    into.kernel_index_reads += c.kernel_index_reads;
-    into.kernel_value_reads += c.kernel_value_reads;
-    into.scan_bound_cycles += c.scan_bound_cycles;
-}
 }  // namespace
 
 ant_mapping mapping_for(mapping_policy policy, ant_op op)
@@ -45,9 +26,10 @@ const char* mapping_policy_name(mapping_policy policy)
     }
 }
 
-pe_array::pe_array(sc_core::sc_module_name name, const ant_array_params& params, sc_core::sc_time clock_period)
+pe_array::pe_array(sc_core::sc_module_name name, const ant_array_params& params, sc_core::sc_time clock_period,
+                   uint32_t threads)
     : sc_module(name), pass_target("pass_target"), accumulator_initiator("accumulator_initiator"),
-      params_(params), clock_(clock_period)
+      params_(params), clock_(clock_period), threads_(threads)
 {
     pass_target.register_b_transport(this, &pe_array::b_transport);
     accumulator_initiator.register_invalidate_direct_mem_ptr(this, &pe_array::invalidate_direct_mem_ptr);
@@ -86,6 +68,10 @@ bool pe_array::run_pass(pe_pass& pass, sc_core::sc_time& delay)
             SC_REPORT_ERROR(msg_type, "cannot build the PE array for this job (bad parameters or no memory)");
             return false;
         }
+        if (ant_array_set_threads(array_, threads_) != 0 && !threads_warned_) {
+            SC_REPORT_WARNING(msg_type, "cannot start the simulation's worker threads; computing on one thread");
+            threads_warned_ = true;
+        }
     }
     const uint64_t plane_bytes = uint64_t(g.output[ANT_ROW]) * uint64_t(g.output[ANT_COL]) * 4;
     for (uint32_t j = 0; j < pass.n_jobs; ++j) {
@@ -98,7 +84,7 @@ bool pe_array::run_pass(pe_pass& pass, sc_core::sc_time& delay)
         SC_REPORT_ERROR(msg_type, "out of host memory while running a pass");
         return false;
     }
-    add(total_, pass.counters);
+    ant_counters_add(&total_, &pass.counters);
     ++passes_;
     delay += clock_ * double(pass.counters.cycles);
     return true;

@@ -54,7 +54,9 @@ public:
     tlm_utils::multi_passthrough_target_socket<pe_array> pass_target;
     tlm_utils::simple_initiator_socket<pe_array> accumulator_initiator;
 
-    pe_array(sc_core::sc_module_name name, const ant_array_params& params, sc_core::sc_time clock_period);
+    // threads: host threads computing each pass (the model's results do not depend on it).
+    pe_array(sc_core::sc_module_name name, const ant_array_params& params, sc_core::sc_time clock_period,
+             uint32_t threads = 1);
     ~pe_array() override;
 
     const ant_array_params& params() const { return params_; }
@@ -69,6 +71,8 @@ private:
 
     ant_array_params params_;
     sc_core::sc_time clock_;
+    uint32_t threads_;
+    bool threads_warned_ = false;
     ant_array* array_ = nullptr;
     uint32_t array_job_ = UINT32_MAX;
     tlm::tlm_dmi dmi_;

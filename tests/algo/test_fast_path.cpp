@@ -112,7 +112,7 @@ using runner = int (*)(ant_array*, ant_mode, const csr_plane*, const ant_broadca
 
 // Every image plane meets every kernel plane; kernel k accumulates into output k, so the
 // outputs sum over the image planes as a BW job's or a sample's outputs do.
-outcome run(const job& j, runner fn)
+outcome run(const job& j, runner fn, uint32_t threads = 1)
 {
     outcome o;
     o.outs.assign(j.kernels.size(), std::vector<float>(size_t(j.g.output[0]) * j.g.output[1], 0.0f));
@@ -123,6 +123,8 @@ outcome run(const job& j, runner fn)
                                          uint32_t(k + 1)});
     ant_array* a = ant_array_create(&j.prm, &j.g, j.n_outputs);
     BOOST_REQUIRE(a != nullptr);
+    BOOST_REQUIRE_EQUAL(ant_array_set_threads(a, threads), 0);
+    ant_array_set_min_parallel_work(a, 0);  // spread even these small passes over the threads
     for (const auto& image : j.images) {
         BOOST_REQUIRE_EQUAL(fn(a, j.mode, &image->p, jobs.data(), uint32_t(jobs.size()), &o.ctr), 0);
         // A pass with only the first half of the kernels: the stream must be rebuilt.
@@ -187,4 +189,18 @@ BOOST_AUTO_TEST_CASE(fast_path_gives_the_reference_counters_and_bit_identical_ou
         }
     }
     BOOST_TEST(with_products > 500);  // the random jobs do exercise the arithmetic
+}
+
+BOOST_AUTO_TEST_CASE(any_thread_count_gives_the_same_counters_and_outputs)
+{
+    std::mt19937 rng(4242);
+    for (int trial = 0; trial < 300; ++trial) {
+        const job j = random_job(rng, trial);
+        BOOST_TEST_CONTEXT(describe(j, trial))
+        {
+            const outcome ref = run(j, ant_array_run_reference);
+            for (uint32_t threads : {1u, 2u, 3u})
+                BOOST_TEST_CONTEXT("threads " << threads) { check_same(run(j, ant_array_run, threads), ref); }
+        }
+    }
 }
