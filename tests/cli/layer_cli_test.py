@@ -495,6 +495,46 @@ def stats_are_identical_across_runs_except_wall_seconds(c):
     print("ok: %d bytes of identical stats" % len(a0))
 
 
+def any_thread_count_gives_identical_stats_and_output(c):
+    """sim.threads 1, 2 and 3 on jobs large enough to be spread over the threads: the
+    statistics (but for host time and the sim.threads key itself) and OUT.npy are identical."""
+    # Every pass has more than 32768 (image entry, kernel entry) pairs, the size from which
+    # the PE array uses its threads (docs/compute_model.md).
+    act = c.npy("act.npy", sparse((2, 16, 24, 24), 0.5))
+    wgt = c.npy("wgt.npy", sparse((32, 16, 3, 3), 0.5))
+    grad = c.npy("grad.npy", sparse((2, 32, 24, 24), 0.9))
+    jobs = {"fw": ["--a", act, "--b", wgt], "bd": ["--a", grad, "--b", wgt, "--in", "24x24"],
+            "bw": ["--a", act, "--b", grad, "--kernel", "3x3"]}
+
+    def host_independent(text):
+        return json.dumps({k: v for k, v in json.loads(text).items() if k not in ("wall_seconds", "config")},
+                          sort_keys=True), json.loads(text)["config"]
+
+    for op, operands in jobs.items():
+        for mode in ("ant", "scnn"):
+            seen = {}
+            for threads in (1, 2, 3):
+                out = os.path.join(c.outdir, "OUT-%s-%s-%d.npy" % (op, mode, threads))
+                stats = os.path.join(c.outdir, "stats-%s-%s-%d.json" % (op, mode, threads))
+                rc, _, err = c.run(["--op", op, "--mode", mode, "--stride", "1", "--pad", "1", "--set",
+                                    "sim.threads=%d" % threads, "--out", out, "--stats", stats] + operands,
+                                   with_out=False, with_stats=False)
+                if rc != 0:
+                    raise Failure("%s %s threads %d: exit %d, stderr %r" % (op, mode, threads, rc, err))
+                with open(stats) as f:
+                    doc, config = host_independent(f.read())
+                if config.get("sim.threads") != threads:
+                    raise Failure("stats config says sim.threads %r, expected %d" % (config.get("sim.threads"), threads))
+                config.pop("sim.threads")
+                with open(out, "rb") as f:
+                    seen[threads] = (doc, json.dumps(config, sort_keys=True), f.read())
+            for threads in (2, 3):
+                for what, index in (("statistics", 0), ("configuration", 1), ("OUT.npy", 2)):
+                    if seen[threads][index] != seen[1][index]:
+                        raise Failure("%s %s: %s with %d threads differ from one thread" % (op, mode, what, threads))
+            print("ok: %s %s identical with 1, 2 and 3 threads" % (op, mode))
+
+
 CASES = [f for name, f in list(globals().items())
          if callable(f) and getattr(f, "__module__", None) == __name__ and name[0].islower()
          and name not in ("sparse", "check_stats", "main")]
