@@ -26,15 +26,27 @@
 
 #include "outer_product_state.h"
 
-/* The kernel vector in progress is complete: its bank collisions cost max(per bank) - 1. */
-static inline void settle_kernel_vector(ant_scratch *sc, uint32_t *n_hit, uint16_t *pair_max, uint64_t *conflicts)
+/* The kernel vector in progress is complete: its bank collisions cost max(per bank) - 1. A
+ * new stamp empties every bank at once. */
+static inline void settle_kernel_vector(ant_scratch *sc, uint32_t *pair_max, uint64_t *conflicts)
 {
     if (*pair_max > 1)
         *conflicts += *pair_max - 1u;
-    for (uint32_t b = 0; b < *n_hit; ++b)
-        sc->hist[sc->banks_hit[b]] = 0;
-    *n_hit = 0;
     *pair_max = 0;
+    if (++sc->stamp == 0) { /* wrapped: older stamps could come back */
+        memset(sc->bank_count, 0, sizeof(uint64_t) * sc->banks);
+        sc->stamp = 1;
+    }
+}
+
+/* One more product in a bank of the current kernel vector; returns the bank's count. */
+static inline uint32_t count_in_bank(ant_scratch *sc, uint32_t bank)
+{
+    const uint64_t v = sc->bank_count[bank];
+    const uint64_t stamped = (uint64_t)sc->stamp << 32;
+    const uint64_t next = (v & ~(uint64_t)UINT32_MAX) == stamped ? v + 1 : stamped | 1u;
+    sc->bank_count[bank] = next;
+    return (uint32_t)next;
 }
 
 
@@ -69,8 +81,8 @@ static uint32_t map_members(const ant_geometry *g, ant_scratch *sc, uint32_t mem
     return n;
 }
 
-void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0,
-                          uint32_t t1, ant_scratch *sc, ant_counters *ctr)
+void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_t t1, ant_scratch *sc,
+                          ant_counters *ctr)
 {
     const ant_geometry *g = &a->g;
     const ant_kernel_stream *ks = &a->ks;
@@ -78,7 +90,6 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_
     const uint32_t k_scan = a->p.scan_width, share = a->p.pes_per_kernel_port;
     const int spmm = g->op == ANT_OP_SPMM;
     const int32_t out_w = g->output[ANT_COL];
-    const uint32_t out_size = (uint32_t)(g->output[ANT_ROW] * out_w);
 
     for (uint32_t t = t0; t < t1; ++t) {
         const uint32_t first = a->img_first[t], last = a->img_first[t + 1];
@@ -107,8 +118,7 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_
             ctr->window_rows_searched += (uint64_t)(major.hi - major.lo + 1);
 
             uint64_t selected = 0, conflicts = 0, valid = 0;
-            uint16_t pair_max = 0;
-            uint32_t n_hit = 0, fill = 0; /* fill: entries in the kernel vector being built */
+            uint32_t pair_max = 0, fill = 0; /* fill: entries in the kernel vector being built */
             for (int32_t mj = major.lo; mj <= major.hi; ++mj) {
                 if (!spmm)
                     map_member_rows(g, sc, members, mj, out_w);
@@ -123,32 +133,30 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_
                     selected += e1 - e0;
                     if (landing == 0) { /* selected and multiplied, but every product is redundant */
                         if (fill + (e1 - e0) > F) /* a kernel vector completes inside the block */
-                            settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
+                            settle_kernel_vector(sc, &pair_max, &conflicts);
                         fill = (fill + (e1 - e0) - 1) % F + 1;
                         continue;
                     }
                     valid += (uint64_t)landing * (e1 - e0);
                     for (uint32_t e = e0; e < e1; ++e) {
                         if (fill == F) {
-                            settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
+                            settle_kernel_vector(sc, &pair_max, &conflicts);
                             fill = 0;
                         }
                         ++fill;
-                        const uint32_t oid = jobs[ks->plane[e]].output_id;
-                        a->contributed[(size_t)oid * a->n_tiles + t] = 1;
-                        const uint32_t plane_hash = oid * out_size * ANT_BANK_HASH;
+                        const uint32_t job = ks->plane[e];
+                        a->contributed[a->job_contrib[job] + t] = 1;
+                        const uint32_t plane_hash = a->job_hash[job];
                         for (uint32_t m = 0; m < landing; ++m) {
-                            const uint32_t bank = ant_bank_of_hash(plane_hash + sc->member_hash[m], banks);
-                            const uint16_t h = ++sc->hist[bank];
-                            if (h == 1)
-                                sc->banks_hit[n_hit++] = bank;
+                            const uint32_t h =
+                                count_in_bank(sc, ant_bank_of_hash(plane_hash + sc->member_hash[m], banks));
                             if (h > pair_max)
                                 pair_max = h;
                         }
                     }
                 }
             }
-            settle_kernel_vector(sc, &n_hit, &pair_max, &conflicts);
+            settle_kernel_vector(sc, &pair_max, &conflicts);
             const uint64_t kernel_vectors = ceil_div_u64(selected, F);
             ctr->products_valid += valid;
             ctr->vector_pairs += kernel_vectors;
@@ -182,7 +190,7 @@ static void pe_pass_task(void *context, uint32_t task, uint32_t worker)
     if (task < p->n_walks) {
         ant_split(p->a->n_tiles, p->n_walks, task, &lo, &hi);
         p->a->task_ctr[task] = (ant_counters){0};
-        ant_anticipate_tiles(p->a, p->s, p->jobs, lo, hi, &p->a->scratch[worker], &p->a->task_ctr[task]);
+        ant_anticipate_tiles(p->a, p->s, lo, hi, &p->a->scratch[worker], &p->a->task_ctr[task]);
     } else {
         ant_split(p->n_jobs, p->n_accumulations, task - p->n_walks, &lo, &hi);
         ant_accumulate_planes(p->a, p->s, p->jobs, lo, hi, &p->a->scratch[worker]);

@@ -110,17 +110,21 @@ uint32_t ant_position_window(const ant_array *a, const csr_plane *s, int32_t br,
     ant_index_window(g, br, br, bc, bc, &w);
     if (ant_range_empty(w.rows) || ant_range_empty(w.cols))
         return 0;
+    /* Output column of every column in the window (-1 off the stride lattice), once, so
+     * that the entries below need neither a division nor a modulo. */
+    for (int32_t c = w.cols.lo; c <= w.cols.hi; ++c)
+        sc->col_out[c] = (c - w.cols.lo) % w.cols.step == 0 ? axis_out(g, ANT_COL, bc, c) : -1;
     uint32_t n = 0;
     for (int32_t r = w.rows.lo; r <= w.rows.hi; r += w.rows.step) {
         uint32_t f, l;
         row_window(a, s, r, w.cols.lo, w.cols.hi, &f, &l);
         const int32_t row_base = axis_out(g, ANT_ROW, br, r) * out_w;
         for (uint32_t se = f; se < l; ++se) {
-            const int32_t c = s->col_idx[se];
-            if (w.cols.step > 1 && (c - w.cols.lo) % w.cols.step != 0)
+            const int32_t o = sc->col_out[s->col_idx[se]];
+            if (o < 0)
                 continue;
             sc->win_val[n] = s->val[se];
-            sc->win_out[n] = (uint32_t)(row_base + axis_out(g, ANT_COL, bc, c));
+            sc->win_out[n] = (uint32_t)(row_base + o);
             sc->win_vec[n] = a->img_vec[se];
             ++n;
         }
@@ -193,9 +197,32 @@ uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broad
     return valid;
 }
 
+/* Each job's terms of the bank hash and of the contribution flags, once per pass instead of
+ * once per kernel entry. */
+static int prepare_jobs(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs)
+{
+    if (a->job_cap < n_jobs) {
+        uint32_t *hash = realloc(a->job_hash, sizeof(uint32_t) * n_jobs);
+        if (hash)
+            a->job_hash = hash;
+        uint32_t *contrib = realloc(a->job_contrib, sizeof(uint32_t) * n_jobs);
+        if (contrib)
+            a->job_contrib = contrib;
+        if (!hash || !contrib)
+            return -1;
+        a->job_cap = n_jobs;
+    }
+    const uint32_t out_size = (uint32_t)(a->g.output[ANT_ROW] * a->g.output[ANT_COL]);
+    for (uint32_t j = 0; j < n_jobs; ++j) {
+        a->job_hash[j] = jobs[j].output_id * out_size * ANT_BANK_HASH;
+        a->job_contrib[j] = jobs[j].output_id * a->n_tiles;
+    }
+    return 0;
+}
+
 int ant_prepare_cross_channel(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs)
 {
-    if (prepare_stream(a, jobs, n_jobs) != 0)
+    if (prepare_stream(a, jobs, n_jobs) != 0 || prepare_jobs(a, jobs, n_jobs) != 0)
         return -1;
     if (prepare_image(a, s) != 0)
         return -1;

@@ -128,8 +128,8 @@ static void load_members(ant_array *a, const csr_plane *b, const ant_vector *v)
 
 static void free_scratch(ant_scratch *sc)
 {
-    free(sc->hist);
-    free(sc->banks_hit);
+    free(sc->bank_count);
+    free(sc->col_out);
     free(sc->member_row);
     free(sc->member_col);
     free(sc->member_out);
@@ -142,15 +142,17 @@ static void free_scratch(ant_scratch *sc)
     free(sc->vtouched);
 }
 
-static int alloc_scratch(ant_scratch *sc, const ant_array_params *p)
+static int alloc_scratch(ant_scratch *sc, const ant_array_params *p, const ant_geometry *g)
 {
-    sc->hist = calloc(p->banks, sizeof(uint16_t));
-    sc->banks_hit = malloc(sizeof(uint32_t) * p->banks);
+    sc->col_out = malloc(sizeof(int32_t) * (size_t)g->stationary[ANT_COL]);
+    sc->bank_count = calloc(p->banks, sizeof(uint64_t));
+    sc->stamp = 1;
+    sc->banks = p->banks;
     sc->member_row = malloc(sizeof(int32_t) * p->i);
     sc->member_col = malloc(sizeof(int32_t) * p->i);
     sc->member_out = malloc(sizeof(int32_t) * p->i);
     sc->member_hash = malloc(sizeof(uint32_t) * p->i);
-    return sc->hist && sc->banks_hit && sc->member_row && sc->member_col && sc->member_out && sc->member_hash ? 0
+    return sc->col_out && sc->bank_count && sc->member_row && sc->member_col && sc->member_out && sc->member_hash ? 0
                                                                                                             : -1;
 }
 
@@ -212,7 +214,7 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->scratch = calloc(a->n_scratch, sizeof(ant_scratch));
     a->task_ctr = calloc((size_t)a->n_scratch * ANT_MAX_TASKS_PER_WORKER, sizeof(ant_counters));
     for (uint32_t w = 0; a->scratch && w < a->n_scratch; ++w)
-        if (alloc_scratch(&a->scratch[w], p) != 0) {
+        if (alloc_scratch(&a->scratch[w], p, g) != 0) {
             ant_array_destroy(a);
             return NULL;
         }
@@ -237,7 +239,7 @@ int ant_array_set_threads(ant_array *a, uint32_t threads)
     ant_worker_pool *pool = threads > 1 ? ant_worker_pool_create(threads) : NULL;
     int ok = scratch && task_ctr && (threads == 1 || pool);
     for (uint32_t w = 0; ok && w < threads; ++w)
-        ok = alloc_scratch(&scratch[w], &a->p) == 0;
+        ok = alloc_scratch(&scratch[w], &a->p, &a->g) == 0;
     if (!ok) {
         for (uint32_t w = 0; scratch && w < threads; ++w)
             free_scratch(&scratch[w]);
@@ -305,6 +307,8 @@ void ant_array_destroy(ant_array *a)
     free(a->task_ctr);
     free(a->task_extra);
     free(a->outs);
+    free(a->job_hash);
+    free(a->job_contrib);
     ant_worker_pool_destroy(a->pool);
     free(a);
 }

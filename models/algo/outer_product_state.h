@@ -15,8 +15,10 @@
  * window (functional accumulation). One per thread, so that workers share nothing they
  * write. */
 typedef struct ant_scratch {
-    uint16_t *hist;       /* banks: products per bank in the current kernel vector */
-    uint32_t *banks_hit;  /* banks: the banks hist counts, to clear just those */
+    uint64_t *bank_count; /* banks: (kernel vector's stamp << 32) | products in the bank; an
+                             entry with an older stamp counts as 0, so nothing is cleared */
+    uint32_t stamp;       /* the current kernel vector's stamp, never 0 */
+    uint32_t banks;
     int32_t *member_row;  /* I: the image vector's rows, */
     int32_t *member_col;  /* columns, */
     int32_t *member_out;  /* output row offset (row * width) for the current kernel row, or -1 */
@@ -24,6 +26,7 @@ typedef struct ant_scratch {
     float *win_val;       /* stationary values in one kernel position's window */
     uint32_t *win_out;    /* their output indices */
     uint32_t *win_vec;    /* their image vectors */
+    int32_t *col_out;     /* stationary cols: output column of each column of the window, or -1 */
     uint32_t win_cap;
     uint16_t *vhist;      /* image vectors * banks: SCNN+ bank occupancy per pair */
     uint16_t *vmax;       /* image vectors */
@@ -103,6 +106,9 @@ struct ant_array {
     ant_counters *task_ctr; /* ANT_MAX_TASKS_PER_WORKER * n_scratch: per-task counters */
     uint64_t *task_extra;   /* ANT_MAX_TASKS_PER_WORKER * n_scratch * n_tiles, or NULL */
     float **outs;           /* a pass's output planes, sorted (ant_outputs_distinct) */
+    uint32_t *job_hash;     /* per job of the pass: its plane's term of the bank hash */
+    uint32_t *job_contrib;  /* per job: its output's row of `contributed` (output_id * n_tiles) */
+    uint32_t job_cap;
     uint32_t outs_cap;
 };
 
@@ -239,16 +245,16 @@ int ant_reserve_vector_scratch(ant_scratch *sc, uint32_t banks, uint32_t vectors
 
 /* SCNN+'s walk (timing only) over kernel vectors kv0..kv1-1: each tile's bank-conflict
  * cycles into extra (n_tiles), the valid products into *valid. */
-void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint64_t kv0, uint64_t kv1,
-                        ant_scratch *sc, uint64_t *extra, uint64_t *valid);
+void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, uint64_t kv0, uint64_t kv1, ant_scratch *sc,
+                        uint64_t *extra, uint64_t *valid);
 
 /* Room for per-task bank-conflict cycles of every tile (task_extra). Returns 0, or -1 if
  * memory runs out. */
 int ant_reserve_task_extra(ant_array *a);
 
 /* ANT's per-PE walk (timing only) over tiles t0..t1-1, with the worker's scratch. */
-void ant_anticipate_tiles(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t t0,
-                          uint32_t t1, ant_scratch *sc, ant_counters *ctr);
+void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_t t1, ant_scratch *sc,
+                          ant_counters *ctr);
 
 /* Prepares a pass of the cross-channel dataflows: the kernel stream (reused while the planes stay the same) and the
  * image plane's tiles and vectors. Returns 0, or -1 if memory runs out. */

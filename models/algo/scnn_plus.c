@@ -25,12 +25,11 @@
  * vectors may mark the same flag at once; they only ever store 1. */
 static inline void mark_contributed(uint8_t *flag) { __atomic_store_n(flag, (uint8_t)1, __ATOMIC_RELAXED); }
 
-void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint64_t kv0, uint64_t kv1,
-                        ant_scratch *sc, uint64_t *extra, uint64_t *valid)
+void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, uint64_t kv0, uint64_t kv1, ant_scratch *sc,
+                        uint64_t *extra, uint64_t *valid)
 {
     const ant_kernel_stream *ks = &a->ks;
     const uint32_t F = a->p.f, banks = a->p.banks;
-    const uint32_t out_size = (uint32_t)(a->g.output[ANT_ROW] * a->g.output[ANT_COL]);
     uint32_t *touched = sc->vtouched;
     uint32_t pos = 0, window_pos = UINT32_MAX, n_window = 0;
     uint64_t count = 0;
@@ -50,9 +49,8 @@ void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, const ant_broadcast_jo
             }
             if (n_window == 0)
                 continue;
-            const uint32_t oid = jobs[ks->plane[e]].output_id;
-            const uint32_t plane_hash = oid * out_size * ANT_BANK_HASH;
-            uint8_t *contributed = a->contributed + (size_t)oid * a->n_tiles;
+            const uint32_t plane_hash = a->job_hash[ks->plane[e]];
+            uint8_t *contributed = a->contributed + a->job_contrib[ks->plane[e]];
             count += n_window;
             for (uint32_t i = 0; i < n_window; ++i) {
                 const uint32_t iv = sc->win_vec[i];
@@ -93,7 +91,7 @@ static void scnn_pass_task(void *context, uint32_t task, uint32_t worker)
         const uint32_t n_kvec = (uint32_t)ceil_div_u64(a->ks.nnz, a->p.f);
         ant_split(n_kvec, p->n_walks, task, &lo, &hi);
         uint64_t *extra = p->n_walks == 1 ? a->pe_extra : a->task_extra + (size_t)task * a->n_tiles;
-        ant_scnn_plus_walk(a, p->s, p->jobs, lo, hi, &a->scratch[worker], extra, &a->task_ctr[task].products_valid);
+        ant_scnn_plus_walk(a, p->s, lo, hi, &a->scratch[worker], extra, &a->task_ctr[task].products_valid);
     } else {
         ant_split(p->n_jobs, p->n_accumulations, task - p->n_walks, &lo, &hi);
         ant_accumulate_planes(a, p->s, p->jobs, lo, hi, &a->scratch[worker]);
