@@ -2,7 +2,8 @@
 # The sanitizer build (docs/robustness.md): configures build-sanitize/ with clang,
 # AddressSanitizer + UndefinedBehaviorSanitizer (any finding fatal) and the libFuzzer
 # targets, builds everything, runs the whole test suite in it, fails on any sanitizer report,
-# then runs every fuzz target for FUZZ_SECONDS (default 60) each. Exit status non-zero on any
+# runs the PE array's threaded test under ThreadSanitizer (scripts/tsan.sh), then runs every
+# fuzz target for FUZZ_SECONDS (default 60) each. Exit status non-zero on any
 # failure or finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,4 +28,6 @@ for log in "$ANT_SANITIZER_LOGS"/*; do
 done
 [ "$reports" = 0 ] || exit 1
 echo "sanitized suite: no sanitizer report"
+# The PE array's worker threads under ThreadSanitizer (a small separate build, seconds).
+bash scripts/tsan.sh
 bash scripts/fuzz.sh build-sanitize "${FUZZ_SECONDS:-60}"
