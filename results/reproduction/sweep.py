@@ -3,8 +3,8 @@
 
 The parameter is either an ant-vp configuration key (passed as --set KEY=VALUE to every
 run; several keys joined by `+` all take the value, e.g. pe_array.pe_rows+pe_array.pe_cols
-for square PE arrays) or one of the driver's own `batch` and `density` (the trace changes
-with them). Every point is one reproduce.py run; each network's totals, ratios and the
+for square PE arrays) or one of the driver's own `batch`, `density` (the trace changes
+with them) and `layout`. Every point is one reproduce.py run; each network's totals, ratios and the
 geomean become CSV rows.
 
     /usr/bin/python3 results/reproduction/sweep.py --sweep pe_array.f=2,4,8 --networks resnet18,vgg16
