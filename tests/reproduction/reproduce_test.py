@@ -215,6 +215,49 @@ def dram_energy_recomputes_the_runs_ratios(c):
           "a missing per_job.csv: exit %d, stderr %r" % (bad.returncode, bad.stderr))
 
 
+def conv1x1_as_spmm_substitutes_the_pointwise_jobs(c):
+    """conv1x1_spmm.py lowers the trace's strided 1x1 shortcut (fw, bd, bw) to SPMMs whose
+    product is the convolution's, runs them, and substitutes their cycles in the run's totals."""
+    rc, _, err = c.driver("--modes", "scnn,ant", "--memory", "ideal")
+    check(rc == 0, "driver exit %d: %s" % (rc, err))
+    with open(os.path.join(c.out, "reproduction.json")) as f:
+        net = json.load(f)["memory"]["ideal"]["networks"][0]
+    script = os.path.join(os.path.dirname(DRIVER), "conv1x1_spmm.py")
+    out_csv = os.path.join(c.work, "conv1x1.csv")
+    p = subprocess.run([PYTHON, script, os.path.join(c.out, "per_job.csv"), "--networks", "resnet18",
+                        "--trace-root", c.traces, "--ant-vp", c.ant_vp, "--jobs", "2", "--out", out_csv],
+                       capture_output=True, text=True)
+    check(p.returncode == 0, "conv1x1_spmm.py exit %d: %s" % (p.returncode, p.stderr))
+    with open(out_csv) as f:
+        (row,) = list(csv.DictReader(f))
+    pointwise = [j for j in c.manifest()["jobs"] if j.get("kernel", [0])[0] == 1 or
+                 (j["op"] in ("fw", "bd") and j["b_shape"][2:] == [1, 1])]
+    check(int(row["pointwise_jobs"]) == len(pointwise) == 3, "pointwise jobs %s, trace has %d"
+          % (row["pointwise_jobs"], len(pointwise)))
+    for mode in ("scnn", "ant"):
+        check(int(row["%s_total_as_conv" % mode]) == net["cycles"][mode], "%s total %s, run %s"
+              % (mode, row["%s_total_as_conv" % mode], net["cycles"][mode]))
+        lowered = int(row["%s_total_as_conv" % mode]) - int(row["%s_conv_pointwise" % mode]) + \
+            int(row["%s_spmm_pointwise" % mode])
+        check(int(row["%s_total_as_spmm" % mode]) == lowered and int(row["%s_spmm_pointwise" % mode]) > 0,
+              "%s substitution: %r" % (mode, row))
+    sys.path.insert(0, os.path.dirname(DRIVER))
+    import conv1x1_spmm
+    import numpy as np
+    for job in pointwise:
+        a = np.load(os.path.join(c.trace, job["a"]))
+        b = np.load(os.path.join(c.trace, job["b"]))
+        s = job["stride"][0]
+        if job["op"] == "fw":
+            want = np.einsum("kc,ncyx->knyx", b[:, :, 0, 0], a[:, :, ::s, ::s])
+        elif job["op"] == "bd":
+            want = np.einsum("kc,nkyx->cnyx", b[:, :, 0, 0], a)
+        else:
+            want = np.einsum("nkyx,ncyx->kc", b, a[:, :, ::s, ::s])
+        ma, mb = conv1x1_spmm.matrices(job, c.trace)
+        check(np.allclose(ma @ mb, want.reshape(ma.shape[0], -1), atol=1e-5), "%s %s: SPMM != conv" % (job["layer"], job["op"]))
+
+
 # Host time, the only fields allowed to differ between two runs.
 HOST_TIME_FIELDS = ("wall_seconds", "cpu_seconds", "ant_vp_cpu_seconds")
 
@@ -398,7 +441,7 @@ CASES = {f.__name__: f for f in (
     missing_trace_without_exporter_exits_2, missing_ant_vp_exits_2, unknown_set_key_exits_2,
     job_failure_exits_1_naming_the_job, keep_going_reports_the_other_networks, main_job_is_deterministic,
     terminate_kills_jobs_and_writes_nothing, layout_csr_stores_everything_as_csr,
-    dram_energy_recomputes_the_runs_ratios)}
+    dram_energy_recomputes_the_runs_ratios, conv1x1_as_spmm_substitutes_the_pointwise_jobs)}
 
 
 def main(cases=CASES, doc=__doc__):
