@@ -174,42 +174,40 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_
     }
 }
 
-/* One pass's tasks: walks over tile ranges (timing), then accumulation over job ranges
- * (outputs). The two kinds touch disjoint state, so they run in one batch. */
+/* One pass's tasks: the accumulation of every output (task 0, functional), then walks over
+ * tile ranges (timing); they touch disjoint state, so they run in one batch. */
 typedef struct pe_pass {
     ant_array *a;
     const csr_plane *s;
     const ant_broadcast_job *jobs;
-    uint32_t n_jobs, n_walks, n_accumulations;
+    uint32_t n_jobs, n_walks;
 } pe_pass;
 
 static void pe_pass_task(void *context, uint32_t task, uint32_t worker)
 {
     const pe_pass *p = context;
-    uint32_t lo, hi;
-    if (task < p->n_walks) {
-        ant_split(p->a->n_tiles, p->n_walks, task, &lo, &hi);
-        p->a->task_ctr[task] = (ant_counters){0};
-        ant_anticipate_tiles(p->a, p->s, lo, hi, &p->a->scratch[worker], &p->a->task_ctr[task]);
-    } else {
-        ant_split(p->n_jobs, p->n_accumulations, task - p->n_walks, &lo, &hi);
-        ant_accumulate_planes(p->a, p->s, p->jobs, lo, hi, &p->a->scratch[worker]);
+    if (task == 0) {
+        ant_accumulate_planes(p->a, p->s, p->jobs, 0, p->n_jobs, &p->a->scratch[worker]);
+        return;
     }
+    uint32_t lo, hi;
+    ant_split(p->a->n_tiles, p->n_walks, task - 1, &lo, &hi);
+    p->a->task_ctr[task - 1] = (ant_counters){0};
+    ant_anticipate_tiles(p->a, p->s, lo, hi, &p->a->scratch[worker], &p->a->task_ctr[task - 1]);
 }
 
 int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                             ant_counters *ctr)
 {
+    const uint32_t workers = ant_pass_workers(a, s, jobs, n_jobs);
     if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
         return -1;
-    const uint32_t workers = ant_pass_workers(a, (uint64_t)csr_nnz(s) * a->ks.nnz);
-    pe_pass pass = {a, s, jobs, n_jobs, 1, 1};
-    if (workers > 1 && ant_outputs_distinct(a, jobs, n_jobs)) {
+    pe_pass pass = {a, s, jobs, n_jobs, 1};
+    if (workers > 1) {
         const uint32_t walks = workers * ANT_MAX_TASKS_PER_WORKER;
         pass.n_walks = a->n_tiles < walks ? (a->n_tiles ? a->n_tiles : 1) : walks;
-        pass.n_accumulations = n_jobs < workers ? (n_jobs ? n_jobs : 1) : workers;
     }
-    ant_worker_pool_run(a->pool, pass.n_walks + pass.n_accumulations, pe_pass_task, &pass);
+    ant_worker_pool_run(workers > 1 ? a->pool : NULL, 1 + pass.n_walks, pe_pass_task, &pass);
     for (uint32_t k = 0; k < pass.n_walks; ++k)
         ant_counters_add(ctr, &a->task_ctr[k]);
     uint64_t busiest = 0;

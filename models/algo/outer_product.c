@@ -63,34 +63,21 @@ void ant_counters_add(ant_counters *into, const ant_counters *c)
 
 void ant_array_set_min_parallel_work(ant_array *a, uint64_t pairs) { a->min_parallel_work = pairs; }
 
-uint32_t ant_pass_workers(const ant_array *a, uint64_t work)
-{
-    return a->pool && work >= a->min_parallel_work ? a->n_scratch : 1;
-}
+static int start_threads(ant_array *a, uint32_t threads);
 
-static int compare_pointers(const void *x, const void *y)
+uint32_t ant_pass_workers(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs)
 {
-    const uintptr_t a = (uintptr_t)*(float *const *)x, b = (uintptr_t)*(float *const *)y;
-    return a < b ? -1 : a > b;
-}
-
-int ant_outputs_distinct(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs)
-{
-    if (a->outs_cap < n_jobs) {
-        float **outs = realloc(a->outs, sizeof(float *) * n_jobs);
-        if (!outs)
-            return 0;
-        a->outs = outs;
-        a->outs_cap = n_jobs;
-    }
+    if (a->threads_wanted <= 1 || a->threads_failed)
+        return 1;
+    uint64_t kernel = 0;
     for (uint32_t j = 0; j < n_jobs; ++j)
-        a->outs[j] = jobs[j].output;
-    qsort(a->outs, n_jobs, sizeof(float *), compare_pointers);
-    const size_t plane = (size_t)a->g.output[ANT_ROW] * (size_t)a->g.output[ANT_COL];
-    for (uint32_t j = 1; j < n_jobs; ++j)
-        if ((size_t)(a->outs[j] - a->outs[j - 1]) < plane)
-            return 0;
-    return 1;
+        kernel += csr_nnz(jobs[j].plane);
+    if ((uint64_t)csr_nnz(s) * kernel < a->min_parallel_work)
+        return 1;
+    /* Threads that cannot be started leave the array on the calling thread: same results. */
+    if (!a->pool && start_threads(a, a->threads_wanted) != 0)
+        a->threads_failed = 1;
+    return a->pool ? a->n_scratch : 1;
 }
 
 void ant_array_build_prefix(ant_array *a, const csr_plane *s)
@@ -228,10 +215,10 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     return a;
 }
 
-int ant_array_set_threads(ant_array *a, uint32_t threads)
+/* Replaces the array's workers by `threads` (scratch, per-task counters, pool). Returns 0,
+ * or -1 with the old ones kept if threads or memory cannot be had. */
+static int start_threads(ant_array *a, uint32_t threads)
 {
-    if (threads == 0)
-        threads = 1;
     if (threads == a->n_scratch)
         return 0;
     ant_scratch *scratch = calloc(threads, sizeof(ant_scratch));
@@ -260,6 +247,15 @@ int ant_array_set_threads(ant_array *a, uint32_t threads)
     a->pool = pool;
     a->n_scratch = threads;
     return 0;
+}
+
+int ant_array_set_threads(ant_array *a, uint32_t threads)
+{
+    a->threads_wanted = threads ? threads : 1;
+    a->threads_failed = 0;
+    /* Workers start with the first pass large enough to use them (ant_pass_workers): a job
+     * of small passes never starts a thread. */
+    return a->n_scratch > 1 && a->n_scratch != a->threads_wanted ? start_threads(a, 1) : 0;
 }
 
 void ant_array_destroy(ant_array *a)
@@ -306,7 +302,6 @@ void ant_array_destroy(ant_array *a)
     free(a->scratch);
     free(a->task_ctr);
     free(a->task_extra);
-    free(a->outs);
     free(a->job_hash);
     free(a->job_contrib);
     ant_worker_pool_destroy(a->pool);

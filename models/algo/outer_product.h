@@ -134,9 +134,10 @@ int ant_array_run(ant_array *array, ant_mode mode, const csr_plane *stationary,
                    const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *counters);
 
 /* Host threads computing a pass from now on (1, the default: the caller's only). The
- * cross-channel dataflows (SCNN+ and ANT's per-PE anticipator) spread a pass's tiles and
- * output planes over them; any count gives the same counters and outputs. Returns 0, or -1
- * if the threads or their memory cannot be had (the array then stays on one thread). */
+ * cross-channel dataflows (SCNN+ and ANT's per-PE anticipator) spread a large pass's walk
+ * over them and accumulate its outputs on one of them; any count gives the same counters and
+ * outputs. The threads start with the first pass large enough to use them; if they cannot be
+ * started, the array computes on the calling thread. Returns 0, or -1 if memory runs out. */
 int ant_array_set_threads(ant_array *array, uint32_t threads);
 
 /* Passes with fewer (image entry, kernel entry) pairs than `pairs` run on the calling thread

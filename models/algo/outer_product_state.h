@@ -102,18 +102,20 @@ struct ant_array {
     ant_scratch *scratch; /* n_scratch: one per worker */
     uint32_t n_scratch;
     ant_worker_pool *pool; /* NULL: one thread */
+    uint32_t threads_wanted; /* ant_array_set_threads */
+    int threads_failed;      /* they could not be started: one thread from then on */
     uint64_t min_parallel_work;
     ant_counters *task_ctr; /* ANT_MAX_TASKS_PER_WORKER * n_scratch: per-task counters */
     uint64_t *task_extra;   /* ANT_MAX_TASKS_PER_WORKER * n_scratch * n_tiles, or NULL */
-    float **outs;           /* a pass's output planes, sorted (ant_outputs_distinct) */
     uint32_t *job_hash;     /* per job of the pass: its plane's term of the bank hash */
     uint32_t *job_contrib;  /* per job: its output's row of `contributed` (output_id * n_tiles) */
     uint32_t job_cap;
-    uint32_t outs_cap;
 };
 
-/* Tasks a pass is cut into per worker: more than one, so that a worker with light tiles
- * takes another range while a busy one finishes. */
+/* Walk tasks a pass is cut into per worker: more than one, so that a worker with light
+ * tiles takes another range while a busy one finishes. The accumulation is one more task,
+ * run first: it shares no state with the walks, and one task builds each kernel position's
+ * window once. */
 #define ANT_MAX_TASKS_PER_WORKER 4
 
 /* Item k's share [*lo, *hi) of n items cut into `parts` ranges. */
@@ -123,14 +125,11 @@ static inline void ant_split(uint32_t n, uint32_t parts, uint32_t k, uint32_t *l
     *hi = (uint32_t)((uint64_t)n * (k + 1) / parts);
 }
 
-/* Workers worth using for a pass of the given size (valid-product bound: image entries x
- * kernel entries); small passes stay on the calling thread, where waking helpers would cost
- * more than they save. */
-uint32_t ant_pass_workers(const ant_array *a, uint64_t work);
-
-/* Whether the jobs accumulate into non-overlapping output planes, as a pass's pairs do: only
- * then may different workers take different jobs' outputs. */
-int ant_outputs_distinct(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs);
+/* Workers to use for a pass of image plane s against the jobs' planes, starting them on the
+ * first pass that needs them: passes with fewer (image entry, kernel entry) pairs than
+ * min_parallel_work stay on the calling thread, where waking helpers would cost more than
+ * they save. Call it before the pass's preparation, which sizes every worker's scratch. */
+uint32_t ant_pass_workers(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs);
 
 static inline uint64_t ceil_div_u64(uint64_t a, uint64_t b) { return (a + b - 1) / b; }
 static inline int32_t max32(int32_t a, int32_t b) { return a > b ? a : b; }
@@ -229,8 +228,7 @@ int ant_run_anticipating_pe(ant_array *a, const csr_plane *s, const ant_broadcas
  * (each kernel element, then its image rows and columns ascending): for any output, the
  * order of its terms is the order of their kernel positions, as in every other mode's
  * functional path — so that all modes produce bit-identical tensors whatever order their
- * timing model visits pairs in, and workers given disjoint job ranges (disjoint outputs)
- * produce what one worker would. Returns the number of products. */
+ * timing model visits pairs in. Returns the number of products. */
 uint64_t ant_accumulate_planes(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t j0,
                                uint32_t j1, ant_scratch *sc);
 

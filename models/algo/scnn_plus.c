@@ -73,53 +73,51 @@ void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, uint64_t kv0, uint64_t
     *valid = count;
 }
 
-/* One pass's tasks: walks over ranges of kernel vectors (timing), then accumulation over job
- * ranges (outputs); they touch disjoint state, so they run in one batch. */
+/* One pass's tasks: the accumulation of every output (task 0, functional), then walks over
+ * ranges of kernel vectors (timing); they touch disjoint state, so they run in one batch. */
 typedef struct scnn_pass {
     ant_array *a;
     const csr_plane *s;
     const ant_broadcast_job *jobs;
-    uint32_t n_jobs, n_walks, n_accumulations;
+    uint32_t n_jobs, n_walks;
 } scnn_pass;
 
 static void scnn_pass_task(void *context, uint32_t task, uint32_t worker)
 {
     scnn_pass *p = context;
     ant_array *a = p->a;
-    uint32_t lo, hi;
-    if (task < p->n_walks) {
-        const uint32_t n_kvec = (uint32_t)ceil_div_u64(a->ks.nnz, a->p.f);
-        ant_split(n_kvec, p->n_walks, task, &lo, &hi);
-        uint64_t *extra = p->n_walks == 1 ? a->pe_extra : a->task_extra + (size_t)task * a->n_tiles;
-        ant_scnn_plus_walk(a, p->s, lo, hi, &a->scratch[worker], extra, &a->task_ctr[task].products_valid);
-    } else {
-        ant_split(p->n_jobs, p->n_accumulations, task - p->n_walks, &lo, &hi);
-        ant_accumulate_planes(a, p->s, p->jobs, lo, hi, &a->scratch[worker]);
+    if (task == 0) {
+        ant_accumulate_planes(a, p->s, p->jobs, 0, p->n_jobs, &a->scratch[worker]);
+        return;
     }
+    const uint32_t walk = task - 1, n_kvec = (uint32_t)ceil_div_u64(a->ks.nnz, a->p.f);
+    uint32_t lo, hi;
+    ant_split(n_kvec, p->n_walks, walk, &lo, &hi);
+    uint64_t *extra = p->n_walks == 1 ? a->pe_extra : a->task_extra + (size_t)walk * a->n_tiles;
+    ant_scnn_plus_walk(a, p->s, lo, hi, &a->scratch[worker], extra, &a->task_ctr[walk].products_valid);
 }
 
 int ant_run_scnn_plus(ant_array *a, const csr_plane *s, const ant_broadcast_job *jobs, uint32_t n_jobs,
                       ant_counters *ctr)
 {
+    uint32_t workers = ant_pass_workers(a, s, jobs, n_jobs);
     if (ant_prepare_cross_channel(a, s, jobs, n_jobs) != 0)
         return -1;
     const ant_kernel_stream *ks = &a->ks;
     const uint32_t F = a->p.f, I = a->p.i;
     const uint32_t n_vectors = a->n_tiles ? a->img_first[a->n_tiles] : 0;
     const uint64_t n_kvec = ceil_div_u64(ks->nnz, F);
-    uint32_t workers = ant_pass_workers(a, (uint64_t)csr_nnz(s) * ks->nnz);
-    if (!ant_outputs_distinct(a, jobs, n_jobs) || ant_reserve_task_extra(a) != 0)
+    if (workers > 1 && ant_reserve_task_extra(a) != 0)
         workers = 1;
     for (uint32_t w = 0; w < workers; ++w)
         if (ant_reserve_vector_scratch(&a->scratch[w], a->p.banks, n_vectors ? n_vectors : 1) != 0)
             return -1;
-    scnn_pass pass = {a, s, jobs, n_jobs, 1, 1};
+    scnn_pass pass = {a, s, jobs, n_jobs, 1};
     if (workers > 1) {
         const uint32_t walks = workers * ANT_MAX_TASKS_PER_WORKER;
         pass.n_walks = n_kvec < walks ? (n_kvec ? (uint32_t)n_kvec : 1) : walks;
-        pass.n_accumulations = n_jobs < workers ? (n_jobs ? n_jobs : 1) : workers;
     }
-    ant_worker_pool_run(a->pool, pass.n_walks + pass.n_accumulations, scnn_pass_task, &pass);
+    ant_worker_pool_run(workers > 1 ? a->pool : NULL, 1 + pass.n_walks, scnn_pass_task, &pass);
     uint64_t valid = 0;
     for (uint32_t k = 0; k < pass.n_walks; ++k)
         valid += a->task_ctr[k].products_valid;

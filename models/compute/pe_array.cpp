@@ -69,7 +69,7 @@ bool pe_array::run_pass(pe_pass& pass, sc_core::sc_time& delay)
             return false;
         }
         if (ant_array_set_threads(array_, threads_) != 0 && !threads_warned_) {
-            SC_REPORT_WARNING(msg_type, "cannot start the simulation's worker threads; computing on one thread");
+            SC_REPORT_WARNING(msg_type, "out of host memory setting the simulation's thread count; computing on one thread");
             threads_warned_ = true;
         }
     }
