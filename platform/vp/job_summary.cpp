@@ -104,6 +104,8 @@ nlohmann::json job_json(const layer_job& job, const job_summary& s)
     return {{"op", s.op}, {"mode", s.mode}, {"relu", (job.desc.flags & ANT_JOB_FLAG_RELU) != 0},
             {"topk", (job.desc.flags & ANT_JOB_FLAG_TOPK) ? job.desc.topk : 0u},
             {"out_format", job.desc.out.format == ANT_FORMAT_DENSE ? "dense" : "csr"},
+            {"a_format", job.desc.a.format == ANT_FORMAT_DENSE ? "dense" : "csr"},
+            {"b_format", job.desc.b.format == ANT_FORMAT_DENSE ? "dense" : "csr"},
             {"n", job.desc.n}, {"c", job.desc.c}, {"k", job.desc.k},
             {"stationary", {g.stationary[0], g.stationary[1]}},
             {"broadcast", {g.broadcast[0], g.broadcast[1]}},

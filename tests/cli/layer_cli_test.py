@@ -176,6 +176,33 @@ def unknown_out_format_is_rejected_with_exit_2(c):
     c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--out-format", "coo"], "--out-format", "coo")
 
 
+def unknown_in_format_is_rejected_with_exit_2(c):
+    a, b = c.fw_inputs()
+    c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--in-format", "coo"], "--in-format", "coo")
+
+
+def in_format_smaller_stores_a_dense_operand_dense_with_the_same_result(c):
+    """--in-format smaller keeps a sparse activation CSR and stores an all-non-zero weight
+    dense (fewer bytes), records both in the stats, and writes the same tensor as all-CSR."""
+    a, b = c.fw_inputs(sparse((1, 3, 8, 8), 0.1), sparse((4, 3, 3, 3), 1.0))
+    outs, jobs = {}, {}
+    for fmt in ("csr", "smaller"):
+        rc, _, err = c.run(["--op", "fw", "--a", a, "--b", b, "--pad", "1", "--in-format", fmt])
+        if rc != 0:
+            raise Failure("%s: exit %d, stderr %r" % (fmt, rc, err))
+        outs[fmt] = np.load(c.out)
+        with open(c.stats) as f:
+            jobs[fmt] = json.load(f)["job"]
+    if not np.array_equal(outs["csr"], outs["smaller"]):
+        raise Failure("--in-format smaller wrote another tensor than csr")
+    if (jobs["csr"]["a_format"], jobs["csr"]["b_format"]) != ("csr", "csr") or \
+            (jobs["smaller"]["a_format"], jobs["smaller"]["b_format"]) != ("csr", "dense"):
+        raise Failure("operand formats recorded: csr %r, smaller %r"
+                      % ((jobs["csr"]["a_format"], jobs["csr"]["b_format"]),
+                         (jobs["smaller"]["a_format"], jobs["smaller"]["b_format"])))
+    print("ok")
+
+
 def unknown_option_is_rejected_with_exit_2(c):
     a, b = c.fw_inputs()
     c.expect_rejected(["--op", "fw", "--a", a, "--b", b, "--bogus-option", "1"], "--bogus-option")
