@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-/* Operand roles as the paper draws them (primer §4): the text names the tensors. */
+/* Operand roles as the paper draws them (FW image A, kernel W; BD dO, W; BW A, dO): the text names the tensors. */
 typedef struct ant_roles {
     const char *image;  /* stationary, tiled over the PEs */
     const char *kernel; /* streamed past them */
@@ -24,7 +24,7 @@ typedef struct ant_roles {
 
 ant_roles ant_op_roles(ant_op op);
 
-/* Which operand SCNN+ tiles over the PEs in BW. The paper's roles (primer §4) tile the
+/* Which operand SCNN+ tiles over the PEs in BW. The paper's roles tile the
  * activations and stream the dense output gradient; SCNN itself never ran BW, and tiling the
  * gradient instead streams the sparse activations past a dense stationary plane — far fewer
  * broadcast vectors, at the cost of a dense image. Which one SCNN+ used decides how far ANT's

@@ -42,7 +42,7 @@ struct accelerator_config {
                            ANT_ANTICIPATOR_PE, ANT_SCNN_CROSS_CHANNEL, 16, 2, 1,
                            ANT_SCNN_SPMM_CONTRACTION};
     mapping_policy mapping = mapping_policy::planar;
-    // SCNN+ in BW tiles the activations, as the paper's roles draw it (primer §4).
+    // SCNN+ in BW tiles the activations, as the paper's roles draw it (docs/compute_model.md, dataflow).
     ant_bw_stationary scnn_bw_stationary = ANT_BW_STATIONARY_ACTIVATION;
     ant_bw_stationary ant_bw_tiling = ANT_BW_STATIONARY_ACTIVATION;  // ANT as the paper draws it
     csr_fetch_unit_config fetch{};

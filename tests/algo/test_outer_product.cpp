@@ -213,7 +213,7 @@ BOOST_AUTO_TEST_CASE(every_mode_matches_the_dense_reference_and_never_drops_a_va
 
 BOOST_AUTO_TEST_CASE(backward_weight_on_a_large_plane_is_mostly_anticipated)
 {
-    // The primer's example: 32x32, A 10% dense, dO 50% dense, 3x3, padding 1, 8x8 PEs.
+    // A typical CIFAR BW job: 32x32, A 10% dense, dO 50% dense, 3x3, padding 1, 8x8 PEs.
     std::mt19937 rng(1);
     ant_geometry g;
     char msg[128];
