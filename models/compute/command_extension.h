@@ -49,12 +49,12 @@ tlm::tlm_response_status send_command(Socket& socket, Command& command, sc_core:
     return trans.get_response_status();
 }
 
-// Reads or writes raw bytes at `address` of a buffer behind `socket`.
+// Reads or writes raw bytes at `address` of a buffer behind `socket`, in `trans`, which the
+// caller may reuse from call to call (every attribute a target reads is set here).
 template <typename Socket>
-tlm::tlm_response_status transfer(Socket& socket, tlm::tlm_command cmd, uint64_t address,
-                                  void* data, uint64_t length, sc_core::sc_time& delay)
+tlm::tlm_response_status transfer(Socket& socket, tlm::tlm_generic_payload& trans, tlm::tlm_command cmd,
+                                  uint64_t address, void* data, uint64_t length, sc_core::sc_time& delay)
 {
-    tlm::tlm_generic_payload trans;
     trans.set_command(cmd);
     trans.set_address(address);
     trans.set_data_ptr(static_cast<unsigned char*>(data));
@@ -63,8 +63,18 @@ tlm::tlm_response_status transfer(Socket& socket, tlm::tlm_command cmd, uint64_t
     trans.set_byte_enable_ptr(nullptr);
     trans.set_dmi_allowed(false);
     trans.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    trans.set_gp_option(tlm::TLM_MIN_PAYLOAD);
     socket->b_transport(trans, delay);
     return trans.get_response_status();
+}
+
+// The same with a payload of its own.
+template <typename Socket>
+tlm::tlm_response_status transfer(Socket& socket, tlm::tlm_command cmd, uint64_t address, void* data, uint64_t length,
+                                  sc_core::sc_time& delay)
+{
+    tlm::tlm_generic_payload trans;
+    return transfer(socket, trans, cmd, address, data, length, delay);
 }
 
 }  // namespace ant

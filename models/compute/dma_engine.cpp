@@ -35,8 +35,8 @@ bool dma_engine::bursts(bool write, uint64_t address, unsigned char* data, uint6
         const uint64_t len = std::min(bytes - done, burst - at % burst);
         sc_core::sc_time issue = std::max(start, in_flight_[issued_ % in_flight_.size()]);
         sc_core::sc_time t = issue;
-        if (transfer(dram_initiator, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, at, data + done, len, t) !=
-            tlm::TLM_OK_RESPONSE) {
+        if (transfer(dram_initiator, burst_trans_, write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND, at,
+                     data + done, len, t) != tlm::TLM_OK_RESPONSE) {
             ++bus_errors_;
             return false;
         }
@@ -83,13 +83,17 @@ bool dma_engine::run(dma_command& cmd, sc_core::sc_time& delay)
     const uint64_t bursts_before = bursts_;
     sc_core::sc_time end = delay;
     cmd.dram_bytes = 0;
-    std::vector<dma_segment> order(cmd.segments, cmd.segments + cmd.n_segments);
-    order.erase(std::remove_if(order.begin(), order.end(), [](const dma_segment& g) { return g.bytes == 0; }),
-                order.end());
-    std::stable_sort(order.begin(), order.end(),
-                     [](const dma_segment& x, const dma_segment& y) { return x.dram_address < y.dram_address; });
+    std::vector<dma_segment>& order = order_;
+    order.clear();
+    for (uint32_t s = 0; s < cmd.n_segments; ++s)
+        if (cmd.segments[s].bytes != 0)
+            order.push_back(cmd.segments[s]);
+    // Requesters mostly list segments in DRAM order already; checking is cheaper than sorting.
+    const auto by_address = [](const dma_segment& x, const dma_segment& y) { return x.dram_address < y.dram_address; };
+    if (!std::is_sorted(order.begin(), order.end(), by_address))
+        std::stable_sort(order.begin(), order.end(), by_address);
     const uint64_t burst = config_.burst_bytes;
-    std::vector<unsigned char> run_data;
+    std::vector<unsigned char>& run_data = run_data_;
     if (cmd.to_dram) {
         sc_core::sc_time read_done = delay;
         if (cmd.local)

@@ -86,6 +86,11 @@ private:
     dma_engine_config config_;
     sc_core::sc_time clock_;
     std::vector<unsigned char> staging_;
+    // Reused from command to command and burst to burst: a deep layer issues thousands of
+    // small gathers, and a generic payload allocates its extension array when constructed.
+    std::vector<dma_segment> order_;
+    std::vector<unsigned char> run_data_;
+    tlm::tlm_generic_payload burst_trans_;
     std::vector<sc_core::sc_time> in_flight_;  // completion times of the last requests
     size_t issued_ = 0;
     uint64_t read_bytes_[dma_kinds] = {}, write_bytes_[dma_kinds] = {};

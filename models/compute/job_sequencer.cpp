@@ -279,12 +279,12 @@ void job_sequencer::execute(layer_job& job)
 // Loads a group back to back from buffer offset 0, records where each plane went, and
 // returns how long the load took from now.
 sc_core::sc_time job_sequencer::load_group(const dram_tensor& t, const std::vector<uint32_t>& group, dma_buffer buffer,
-                                           uint32_t kind, std::unordered_map<uint32_t, uint64_t>& placed)
+                                           uint32_t kind, plane_placement& placed)
 {
     placed.clear();
     uint64_t addr = 0;
     for (uint32_t plane : group) {
-        placed[plane] = addr;
+        placed.place(plane, addr);
         addr += t.plane_bytes(plane);
     }
     const sc_core::sc_time now = qk_.get_local_time();
@@ -299,7 +299,8 @@ sc_core::sc_time job_sequencer::load_group(const dram_tensor& t, const std::vect
 void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
                                 uint32_t kind, sc_core::sc_time& delay)
 {
-    std::vector<dma_segment> segments;
+    std::vector<dma_segment>& segments = segments_;
+    segments.clear();
     uint64_t at = 0;
     const ant_tensor_desc& d = t.d;
     for (uint32_t p : planes) {

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <deque>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <systemc>
@@ -30,6 +29,7 @@
 #include "dataflow.h"
 #include "dma_engine.h"
 #include "layer_job.h"
+#include "plane_placement.h"
 
 namespace ant {
 
@@ -109,9 +109,10 @@ private:
     void write_outputs(layer_job& job, uint32_t first_output, uint32_t count, const std::vector<uint32_t>& nnz,
                        uint64_t bytes, sc_core::sc_time& delay);
     template <typename PlanesOf>
-    std::vector<uint32_t> prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t, PlanesOf planes_of);
+    const std::vector<uint32_t>& prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t,
+                                                PlanesOf planes_of);
     sc_core::sc_time load_group(const dram_tensor& t, const std::vector<uint32_t>& group, dma_buffer buffer,
-                                uint32_t kind, std::unordered_map<uint32_t, uint64_t>& placed);
+                                uint32_t kind, plane_placement& placed);
     [[noreturn]] void fail(ant_error code, const std::string& text);
 
     sequencer_limits limits_;
@@ -126,8 +127,16 @@ private:
     ant_geometry g_{};
     uint32_t n_ = 1, c_ = 1, k_ = 1;
     dram_tensor stationary_, broadcast_, output_;
-    std::unordered_map<uint32_t, uint64_t> stationary_at_;  // stationary plane -> image buffer address
-    std::unordered_map<uint32_t, uint64_t> resident_at_;  // broadcast plane -> kernel buffer address
+    plane_placement stationary_at_;  // stationary plane -> image buffer address
+    plane_placement resident_at_;    // broadcast plane -> kernel buffer address
+    // Scratch reused from pass to pass (a deep layer at a large batch has thousands of passes
+    // of tiny planes, where allocating these each time would cost more than the pass).
+    std::vector<uint32_t> group_, pass_planes_, group_extra_;
+    std::vector<uint8_t> chosen_;  // by plane: already in group_ (all zero between calls)
+    std::vector<dma_segment> segments_;
+    std::vector<buffer_plane> buffer_planes_;
+    std::vector<uint64_t> pass_acc_;
+    std::vector<uint32_t> pass_ids_, pass_plane_ids_;
     sc_core::sc_time previous_pass_;
     uint64_t psums_reported_ = 0;
     uint64_t output_entries_ = 0;  // CSR entries written to the output so far

@@ -6,7 +6,6 @@
 // planes once per pass; or broadcast chunk outer, reading each chunk once and re-reading the
 // image planes once per chunk when they do not all stay in the image buffer.
 #include <algorithm>
-#include <unordered_set>
 
 #include "command_extension.h"
 #include "job_sequencer.h"
@@ -20,26 +19,35 @@ namespace ant {
 // the buffer (one streaming read for the fetch unit), while the DMA engine still visits DRAM
 // in address order and coalesces neighbours. A pass never lists a plane twice.
 template <typename PlanesOf>
-std::vector<uint32_t> job_sequencer::prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t,
-                                                    PlanesOf planes_of)
+const std::vector<uint32_t>& job_sequencer::prefetch_group(size_t passes, uint64_t capacity, const dram_tensor& t,
+                                                           PlanesOf planes_of)
 {
-    std::vector<uint32_t> group;
-    std::unordered_set<uint32_t> chosen;
+    std::vector<uint32_t>& group = group_;
+    std::vector<uint32_t>& extra = group_extra_;
+    group.clear();
+    if (chosen_.size() < t.d.planes)
+        chosen_.resize(t.d.planes, 0);
     uint64_t total = 0;
     for (size_t j = 0; j < passes; ++j) {
-        std::vector<uint32_t> extra;
+        extra.clear();
         uint64_t extra_bytes = 0;
-        for (uint32_t plane : planes_of(j))
-            if (!chosen.count(plane)) {
+        for (uint32_t plane : planes_of(j)) {
+            if (plane >= chosen_.size())
+                chosen_.resize(size_t(plane) + 1, 0);
+            if (!chosen_[plane]) {
                 extra.push_back(plane);
                 extra_bytes += t.plane_bytes(plane);
             }
+        }
         if (j > 0 && total + extra_bytes > capacity)
             break;
-        chosen.insert(extra.begin(), extra.end());
+        for (uint32_t plane : extra)
+            chosen_[plane] = 1;
         group.insert(group.end(), extra.begin(), extra.end());
         total += extra_bytes;
     }
+    for (uint32_t plane : group)
+        chosen_[plane] = 0;
     return group;
 }
 
@@ -122,20 +130,22 @@ void job_sequencer::run_passes(layer_job& job, const std::vector<group_pass>& pa
         // that the DMA engine can coalesce them (a channel group of weights).
         bool resident = true;
         for (const auto& pr : pass.pairs)
-            resident = resident && resident_at_.count(pr.first);
+            resident = resident && resident_at_.contains(pr.first);
         sc_core::sc_time load = sc_core::SC_ZERO_TIME;
         if (!resident) {
-            const std::vector<uint32_t> group =
-                prefetch_group(passes.size() - pi, limits_.kernel, broadcast_, [&](size_t j) {
-                    std::vector<uint32_t> planes;
-                    for (const auto& pr : passes[pi + j].pairs)
-                        planes.push_back(pr.first);
-                    return planes;
-                });
+            const std::vector<uint32_t>& group =
+                prefetch_group(passes.size() - pi, limits_.kernel, broadcast_,
+                               [&](size_t j) -> const std::vector<uint32_t>& {
+                                   pass_planes_.clear();
+                                   for (const auto& pr : passes[pi + j].pairs)
+                                       pass_planes_.push_back(pr.first);
+                                   return pass_planes_;
+                               });
             load = load_group(broadcast_, group, dma_buffer::kernel, dma_broadcast, resident_at_);
             ++broadcast_loads_;
         }
-        std::vector<buffer_plane> planes;
+        std::vector<buffer_plane>& planes = buffer_planes_;
+        planes.clear();
         for (const auto& pr : pass.pairs)
             planes.push_back(buffer_plane{resident_at_.at(pr.first), broadcast_.plane_bytes(pr.first)});
         issue_pass(job, passes, pi, passes.size(), 0, pass.pairs.size(), planes, load, slot, out_plane_bytes);
@@ -213,17 +223,23 @@ void job_sequencer::issue_pass(layer_job& job, const std::vector<group_pass>& pa
                                const std::vector<int32_t>& slot, uint64_t out_plane_bytes)
 {
     const group_pass& pass = passes[pi];
-    if (!stationary_at_.count(pass.stationary)) {
+    if (!stationary_at_.contains(pass.stationary)) {
         // Tiny planes would otherwise pay a DRAM latency each, which one pass of compute
         // cannot hide; the two buffers load in parallel.
-        const std::vector<uint32_t> group =
+        const std::vector<uint32_t>& group =
             prefetch_group(lookahead_end - pi, limits_.image, stationary_,
-                           [&](size_t j) { return std::vector<uint32_t>{passes[pi + j].stationary}; });
+                           [&](size_t j) -> const std::vector<uint32_t>& {
+                               pass_planes_.assign(1, passes[pi + j].stationary);
+                               return pass_planes_;
+                           });
         load = std::max(load, load_group(stationary_, group, dma_buffer::image, dma_stationary, stationary_at_));
     }
     advance(load);
-    std::vector<uint64_t> acc(p1 - p0);
-    std::vector<uint32_t> ids(p1 - p0), plane_ids(p1 - p0);
+    std::vector<uint64_t>& acc = pass_acc_;
+    std::vector<uint32_t>&ids = pass_ids_, &plane_ids = pass_plane_ids_;
+    acc.resize(p1 - p0);
+    ids.resize(p1 - p0);
+    plane_ids.resize(p1 - p0);
     for (size_t i = p0; i < p1; ++i) {
         acc[i - p0] = uint64_t(slot[pass.pairs[i].second]) * out_plane_bytes;
         ids[i - p0] = pass.pairs[i].second;
