@@ -295,26 +295,51 @@ sc_core::sc_time job_sequencer::load_group(const dram_tensor& t, const std::vect
     return end - now;
 }
 
-// Gathers planes of a tensor into a buffer at offset 0, back to back, in one DMA command.
+// Gathers planes of a tensor into a buffer at offset 0, back to back in the order given, in
+// one DMA command. The segments are listed in DRAM order (planes by index, a CSR tensor's
+// three arrays by address), which is the order the DMA engine visits them in anyway: it then
+// has nothing to sort.
 void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
                                 uint32_t kind, sc_core::sc_time& delay)
 {
     std::vector<dma_segment>& segments = segments_;
+    std::vector<uint64_t>& offset = plane_offsets_;
+    std::vector<uint64_t>& by_index = plane_order_;
     segments.clear();
+    offset.resize(planes.size());
     uint64_t at = 0;
+    for (size_t i = 0; i < planes.size(); ++i) {
+        offset[i] = at;
+        at += t.plane_bytes(planes[i]);
+    }
+    // (plane, position) in one word: sorting words is cheaper than sorting through an index.
+    by_index.resize(planes.size());
+    for (size_t i = 0; i < planes.size(); ++i)
+        by_index[i] = uint64_t(planes[i]) << 32 | i;
+    if (!std::is_sorted(by_index.begin(), by_index.end()))
+        std::sort(by_index.begin(), by_index.end());
     const ant_tensor_desc& d = t.d;
-    for (uint32_t p : planes) {
-        if (t.dense()) {
-            segments.push_back({d.values + uint64_t(p) * d.rows * d.cols * 4, uint64_t(d.rows) * d.cols * 4, at});
-        } else {
-            const uint64_t nnz = t.nnz(p), rp = uint64_t(d.rows + 1) * 4;
-            segments.push_back({d.row_ptr + uint64_t(p) * rp, rp, at});
-            if (nnz > 0) {
-                segments.push_back({d.col_idx + uint64_t(t.offsets[p]) * 2, nnz * 2, at + rp});
-                segments.push_back({d.values + uint64_t(t.offsets[p]) * 4, nnz * 4, at + rp + pad4(nnz * 2)});
+    if (t.dense()) {
+        const uint64_t bytes = uint64_t(d.rows) * d.cols * 4;
+        for (uint64_t key : by_index)
+            segments.push_back({d.values + (key >> 32) * bytes, bytes, offset[uint32_t(key)]});
+    } else {
+        const uint64_t rp = uint64_t(d.rows + 1) * 4;
+        enum array { row_ptrs, col_idxs, vals };
+        array arrays[3] = {row_ptrs, col_idxs, vals};
+        const uint64_t base[3] = {d.row_ptr, d.col_idx, d.values};
+        std::sort(std::begin(arrays), std::end(arrays), [&](array x, array y) { return base[x] < base[y]; });
+        for (array a : arrays)
+            for (uint64_t key : by_index) {
+                const uint32_t p = uint32_t(key >> 32), i = uint32_t(key);
+                const uint64_t nnz = t.nnz(p);
+                if (a == row_ptrs)
+                    segments.push_back({d.row_ptr + uint64_t(p) * rp, rp, offset[i]});
+                else if (nnz > 0 && a == col_idxs)
+                    segments.push_back({d.col_idx + uint64_t(t.offsets[p]) * 2, nnz * 2, offset[i] + rp});
+                else if (nnz > 0)
+                    segments.push_back({d.values + uint64_t(t.offsets[p]) * 4, nnz * 4, offset[i] + rp + pad4(nnz * 2)});
             }
-        }
-        at += t.plane_bytes(p);
     }
     dma_command cmd;
     cmd.buffer = buffer;

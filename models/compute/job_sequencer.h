@@ -134,6 +134,8 @@ private:
     std::vector<uint32_t> group_, pass_planes_, group_extra_;
     std::vector<uint8_t> chosen_;  // by plane: already in group_ (all zero between calls)
     std::vector<dma_segment> segments_;
+    std::vector<uint64_t> plane_offsets_;
+    std::vector<uint64_t> plane_order_;
     std::vector<buffer_plane> buffer_planes_;
     std::vector<uint64_t> pass_acc_;
     std::vector<uint32_t> pass_ids_, pass_plane_ids_;
