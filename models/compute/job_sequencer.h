@@ -95,9 +95,11 @@ private:
     void check_range(uint64_t address, uint64_t bytes, uint32_t align, const char* what);
     void read_tensor(dram_tensor& t, const char* what);
     void run_drain_set(layer_job& job, const std::vector<uint32_t>& outputs, const std::vector<pass_plan>& passes);
-    void run_passes(layer_job& job, const std::vector<group_pass>& passes, const std::vector<int32_t>& slot,
-                    uint64_t out_plane_bytes);
-    void run_chunked_passes(layer_job& job, const std::vector<group_pass>& passes, size_t first, size_t last,
+    // passes[0, n_passes) are the group's (the vector keeps storage beyond them).
+    void run_passes(layer_job& job, const std::vector<group_pass>& passes, size_t n_passes,
+                    const std::vector<int32_t>& slot, uint64_t out_plane_bytes);
+    void run_chunked_passes(layer_job& job, const std::vector<group_pass>& passes, size_t n_passes, size_t first,
+                            size_t last,
                             const std::vector<int32_t>& slot, uint64_t out_plane_bytes);
     void issue_pass(layer_job& job, const std::vector<group_pass>& passes, size_t pi, size_t lookahead_end, size_t p0,
                     size_t p1, const std::vector<buffer_plane>& planes, sc_core::sc_time load,
@@ -133,6 +135,7 @@ private:
     // of tiny planes, where allocating these each time would cost more than the pass).
     std::vector<uint32_t> group_, pass_planes_, group_extra_;
     std::vector<uint8_t> chosen_;  // by plane: already in group_ (all zero between calls)
+    std::vector<group_pass> group_passes_;
     std::vector<dma_segment> segments_;
     std::vector<uint64_t> plane_offsets_;
     std::vector<uint64_t> plane_order_;

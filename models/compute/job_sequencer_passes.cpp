@@ -83,30 +83,37 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
             slot[outputs[i]] = int32_t(i - g0);
         ++output_groups_;
 
-        std::vector<group_pass> group;
+        // The group's passes go into storage kept from group to group (and job to job): a
+        // deep layer at a large batch builds thousands of them.
+        std::vector<group_pass>& group = group_passes_;
+        size_t used = 0;
         for (const pass_plan& pass : passes) {
-            group_pass gp;
+            if (used == group.size())
+                group.emplace_back();
+            group_pass& gp = group[used];
             gp.stationary = pass.stationary;
+            gp.pairs.clear();
+            gp.lanes.clear();
+            gp.broadcast_bytes = 0;
             for (size_t i = 0; i < pass.pairs.size(); ++i)
                 if (slot[pass.pairs[i].second] >= 0) {
                     gp.pairs.push_back(pass.pairs[i]);
                     gp.lanes.push_back(uint32_t(i));
                     gp.broadcast_bytes += broadcast_.plane_bytes(pass.pairs[i].first);
                 }
-            if (!gp.pairs.empty())
-                group.push_back(std::move(gp));
+            used += !gp.pairs.empty();
         }
-        run_passes(job, group, slot, out_plane_bytes);
+        run_passes(job, group, used, slot, out_plane_bytes);
         advance(sc_core::SC_ZERO_TIME);  // the last pass of the group completes
         previous_pass_ = sc_core::SC_ZERO_TIME;
         drain_group(job, outputs, g0, g1, out_plane_bytes);
     }
 }
 
-void job_sequencer::run_passes(layer_job& job, const std::vector<group_pass>& passes, const std::vector<int32_t>& slot,
-                               uint64_t out_plane_bytes)
+void job_sequencer::run_passes(layer_job& job, const std::vector<group_pass>& passes, size_t n_passes,
+                               const std::vector<int32_t>& slot, uint64_t out_plane_bytes)
 {
-    for (size_t pi = 0; pi < passes.size();) {
+    for (size_t pi = 0; pi < n_passes;) {
         const group_pass& pass = passes[pi];
         const uint64_t sbytes = stationary_.plane_bytes(pass.stationary);
         if (sbytes > limits_.image)
@@ -119,9 +126,9 @@ void job_sequencer::run_passes(layer_job& job, const std::vector<group_pass>& pa
                        std::equal(a.pairs.begin(), a.pairs.end(), b.pairs.begin(),
                                   [](const auto& x, const auto& y) { return x.first == y.first; });
             };
-            while (end < passes.size() && same_planes(passes[end], pass))
+            while (end < n_passes && same_planes(passes[end], pass))
                 ++end;
-            run_chunked_passes(job, passes, pi, end, slot, out_plane_bytes);
+            run_chunked_passes(job, passes, n_passes, pi, end, slot, out_plane_bytes);
             pi = end;
             continue;
         }
@@ -134,7 +141,7 @@ void job_sequencer::run_passes(layer_job& job, const std::vector<group_pass>& pa
         sc_core::sc_time load = sc_core::SC_ZERO_TIME;
         if (!resident) {
             const std::vector<uint32_t>& group =
-                prefetch_group(passes.size() - pi, limits_.kernel, broadcast_,
+                prefetch_group(n_passes - pi, limits_.kernel, broadcast_,
                                [&](size_t j) -> const std::vector<uint32_t>& {
                                    pass_planes_.clear();
                                    for (const auto& pr : passes[pi + j].pairs)
@@ -148,14 +155,15 @@ void job_sequencer::run_passes(layer_job& job, const std::vector<group_pass>& pa
         planes.clear();
         for (const auto& pr : pass.pairs)
             planes.push_back(buffer_plane{resident_at_.at(pr.first), broadcast_.plane_bytes(pr.first)});
-        issue_pass(job, passes, pi, passes.size(), 0, pass.pairs.size(), planes, load, slot, out_plane_bytes);
+        issue_pass(job, passes, pi, n_passes, 0, pass.pairs.size(), planes, load, slot, out_plane_bytes);
         ++pi;
     }
 }
 
 // Passes [first, last) meet the same broadcast planes, which exceed the kernel buffer: they
 // run in chunks that fit, in the loop order that moves fewer bytes.
-void job_sequencer::run_chunked_passes(layer_job& job, const std::vector<group_pass>& passes, size_t first, size_t last,
+void job_sequencer::run_chunked_passes(layer_job& job, const std::vector<group_pass>& passes, size_t n_passes,
+                                       size_t first, size_t last,
                                        const std::vector<int32_t>& slot, uint64_t out_plane_bytes)
 {
     const auto& pairs = passes[first].pairs;
@@ -210,7 +218,7 @@ void job_sequencer::run_chunked_passes(layer_job& job, const std::vector<group_p
     for (size_t q = first; q < last; ++q)
         for (size_t c = 0; c < chunks.size(); ++c) {
             const sc_core::sc_time load = load_chunk(c, planes);
-            issue_pass(job, passes, q, passes.size(), chunks[c].first, chunks[c].second, planes, load, slot,
+            issue_pass(job, passes, q, n_passes, chunks[c].first, chunks[c].second, planes, load, slot,
                        out_plane_bytes);
         }
 }
