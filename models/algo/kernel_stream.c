@@ -39,8 +39,12 @@ int ant_kernel_stream_build(ant_kernel_stream *ks, const ant_geometry *g,
     ks->nnz = total;
 
     memset(ks->count, 0, sizeof(uint32_t) * positions);
+    /* Empty planes are skipped outright: at SWAT's densities most 1x1 and many 3x3 weight
+     * planes are, and a pass may hold hundreds of them. */
     for (uint32_t p = 0; p < n; ++p) {
         const csr_plane *s = planes[p];
+        if (csr_nnz(s) == 0)
+            continue;
         for (uint32_t r = 0; r < s->rows; ++r)
             for (uint32_t e = s->row_ptr[r]; e < s->row_ptr[r + 1]; ++e) {
                 const uint32_t c = s->col_idx[e];
@@ -57,6 +61,8 @@ int ant_kernel_stream_build(ant_kernel_stream *ks, const ant_geometry *g,
     /* Planes in pass order: inside a position, entries stay sorted by plane (SCNN's k). */
     for (uint32_t p = 0; p < n; ++p) {
         const csr_plane *s = planes[p];
+        if (csr_nnz(s) == 0)
+            continue;
         for (uint32_t r = 0; r < s->rows; ++r)
             for (uint32_t e = s->row_ptr[r]; e < s->row_ptr[r + 1]; ++e) {
                 const uint32_t c = s->col_idx[e];
