@@ -1,6 +1,7 @@
 #include "csr_fetch_unit.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "command_extension.h"
 #include "dataflow.h"
@@ -29,6 +30,21 @@ csr_plane csr_fetch_unit::dense_pattern::view(float* values, uint32_t rows, uint
             col_idx[e] = uint16_t(e % cols);
     }
     return csr_plane{rows, cols, rows * cols, row_ptr.data(), col_idx.data(), values};
+}
+
+// A CSR blob with no entries whose row pointers are all zero: the one empty plane that
+// passes validation, recognised without it.
+static bool empty_csr_blob(const unsigned char* stored, uint64_t bytes, uint32_t rows)
+{
+    if (bytes != uint64_t(rows + 1) * 4)
+        return false;
+    uint32_t any = 0;
+    for (uint32_t r = 0; r <= rows; ++r) {
+        uint32_t word;
+        std::memcpy(&word, stored + size_t(r) * 4, 4);
+        any |= word;
+    }
+    return any == 0;
 }
 
 bool csr_fetch_unit::view_plane(unsigned char* stored, uint64_t bytes, bool stored_dense, ant_mode mode,
@@ -101,7 +117,13 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     // A pass's broadcast planes sit together in the kernel buffer (the sequencer prefetches
     // in pass order), sometimes next to planes of other passes: one streaming read of the
     // span that holds them.
+    const ant_dataflow flow = ant_dataflow_of(cmd.mode, cmd.mapping, config_.anticipator, config_.scnn_packing);
+    const bool spmm_contraction = g.op == ANT_OP_SPMM && flow == ANT_DATAFLOW_SCNN_PLUS &&
+                                  config_.scnn_spmm == ANT_SCNN_SPMM_CONTRACTION;
+    const bool skip_empty = (flow == ANT_DATAFLOW_ANT_PE || flow == ANT_DATAFLOW_SCNN_PLUS) && !spmm_contraction &&
+                            !cmd.broadcast_dense;
     broadcast_planes_.resize(cmd.n_broadcasts);
+    empty_.assign(cmd.n_broadcasts, 0);
     if (cmd.n_broadcasts > 0) {
         uint64_t base = cmd.broadcasts[0].address, span_end = base;
         for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
@@ -115,6 +137,11 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
             return false;
         for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
             unsigned char* at = blob + (cmd.broadcasts[b].address - base);
+            if (skip_empty && empty_csr_blob(at, cmd.broadcasts[b].bytes, b_rows)) {
+                broadcast_planes_[b] = csr_blob_view(at, b_rows, b_cols);
+                empty_[b] = 1;
+                continue;
+            }
             if (!view_plane(at, cmd.broadcasts[b].bytes, cmd.broadcast_dense, cmd.mode, b_rows, b_cols,
                             broadcast_pattern_, converted_[b], broadcast_planes_[b])) {
                 cmd.bad_tensor = true;
@@ -155,7 +182,6 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
 
     // Only the per-plane broadcast dataflows move packed vectors; the cross-channel ones
     // (SCNN+, ANT's per-PE anticipator) stream whole planes from the kernel buffer.
-    const ant_dataflow flow = ant_dataflow_of(cmd.mode, cmd.mapping, config_.anticipator, config_.scnn_packing);
     const bool packs = ant_dataflow_packs_vectors(flow);
     size_t total = 0;
     std::vector<uint32_t> first(cmd.n_broadcasts + 1, 0);
@@ -181,12 +207,16 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
             return false;
     }
 
-    jobs_.resize(cmd.n_broadcasts);
-    for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
-        jobs_[b] = ant_broadcast_job{&broadcast_planes_[b], vectors_.data() + first[b],
-                                     first[b + 1] - first[b], windows_.data() + first[b], nullptr,
-                                     cmd.output_ids[b], cmd.lanes[b],
-                                     cmd.plane_ids ? cmd.plane_ids[b] + 1 : 0};
+    jobs_.clear();
+    job_outputs_.clear();
+    for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
+        if (empty_[b])
+            continue;
+        jobs_.push_back(ant_broadcast_job{&broadcast_planes_[b], vectors_.data() + first[b], first[b + 1] - first[b],
+                                          windows_.data() + first[b], nullptr, cmd.output_ids[b], cmd.lanes[b],
+                                          cmd.plane_ids ? cmd.plane_ids[b] + 1 : 0});
+        job_outputs_.push_back(cmd.output_addresses[b]);
+    }
     pe_pass pass;
     pass.job_id = cmd.job_id;
     pass.geometry = cmd.geometry;
@@ -195,8 +225,8 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
     pass.n_outputs = cmd.n_outputs;
     pass.stationary = &stationary;
     pass.jobs = jobs_.data();
-    pass.output_addresses = cmd.output_addresses;
-    pass.n_jobs = cmd.n_broadcasts;
+    pass.output_addresses = job_outputs_.data();
+    pass.n_jobs = uint32_t(jobs_.size());
     if (send_command(pe_initiator, pass, array_time) != tlm::TLM_OK_RESPONSE)
         return false;
 

@@ -108,6 +108,11 @@ private:
     std::vector<ant_vector> vectors_;
     std::vector<ant_window> windows_;
     std::vector<ant_broadcast_job> jobs_;
+    // The dataflows that stream whole planes (SCNN+, ANT's per-PE anticipator) get only the
+    // planes with entries: an empty CSR plane adds no kernel entry, and a pass of a 1x1 layer
+    // holds hundreds of them.
+    std::vector<uint8_t> empty_;
+    std::vector<uint64_t> job_outputs_;
     uint64_t commands_ = 0, vectors_packed_ = 0, fetch_bound_cycles_ = 0;
 };
 
