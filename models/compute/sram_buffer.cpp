@@ -13,7 +13,7 @@ const char* const msg_type = "ant/sram_buffer";
 sram_buffer::sram_buffer(sc_core::sc_module_name name, const sram_buffer_config& config,
                          sc_core::sc_time clock_period)
     : sc_module(name), data_target("data_target"), config_(config), clock_(clock_period),
-      memory_(config.capacity_bytes, 0)
+      memory_(config.capacity_bytes)
 {
     data_target.register_b_transport(this, &sram_buffer::b_transport);
     data_target.register_transport_dbg(this, &sram_buffer::transport_dbg);

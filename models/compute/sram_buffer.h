@@ -4,13 +4,13 @@
 #pragma once
 
 #include <cstdint>
-#include <vector>
 
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include "common/statistics.h"
+#include "common/zeroed_array.h"
 
 namespace ant {
 
@@ -41,7 +41,7 @@ private:
 
     sram_buffer_config config_;
     sc_core::sc_time clock_;
-    std::vector<unsigned char> memory_;
+    zeroed_array<unsigned char> memory_;  // pages a job never uses are never touched
     uint64_t read_bytes_ = 0, write_bytes_ = 0, read_accesses_ = 0, write_accesses_ = 0;
     uint64_t high_water_ = 0, errors_ = 0, dmi_grants_ = 0;
 };

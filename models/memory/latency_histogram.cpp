@@ -10,9 +10,11 @@ void latency_histogram::add(double ns)
     if (ns < 0)
         ns = 0;
     const double b = std::floor(ns / bucket_ns);
-    if (b < static_cast<double>(buckets))
-        ++counts_[static_cast<std::size_t>(b)];
-    else
+    if (b < static_cast<double>(buckets)) {
+        const auto i = static_cast<std::size_t>(b);
+        ++counts_[i];
+        used_ = std::max(used_, i + 1);
+    } else
         overflow_.push_back(ns);
     ++count_;
     sum_ += ns;
@@ -21,7 +23,8 @@ void latency_histogram::add(double ns)
 
 void latency_histogram::clear()
 {
-    std::fill(counts_.begin(), counts_.end(), 0);
+    std::fill(counts_.data(), counts_.data() + used_, 0);
+    used_ = 0;
     overflow_.clear();
     count_ = 0;
     sum_ = max_ = 0;
@@ -35,7 +38,7 @@ double latency_histogram::percentile(double p) const
     auto rank = static_cast<std::uint64_t>(std::ceil(p * static_cast<double>(count_)));
     rank = std::clamp<std::uint64_t>(rank, 1, count_);
     std::uint64_t seen = 0;
-    for (std::size_t i = 0; i < buckets; ++i) {
+    for (std::size_t i = 0; i < used_; ++i) {
         seen += counts_[i];
         if (seen >= rank)
             return (static_cast<double>(i) + 0.5) * bucket_ns;

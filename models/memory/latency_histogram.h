@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "common/zeroed_array.h"
+
 namespace ant {
 
 class latency_histogram {
@@ -21,7 +23,10 @@ public:
     double percentile(double p) const;
 
 private:
-    std::vector<std::uint64_t> counts_ = std::vector<std::uint64_t>(buckets, 0);
+    // Zeroed lazily and cleared up to `used_` only: a run that sees a few latencies touches
+    // a few of the table's 64 pages.
+    zeroed_array<std::uint64_t> counts_{buckets};
+    std::size_t used_ = 0;  // one past the highest bucket counted since the last clear
     mutable std::vector<double> overflow_;
     std::uint64_t count_ = 0;
     double sum_ = 0, max_ = 0;
