@@ -26,16 +26,6 @@ uint64_t pad4(uint64_t bytes) { return (bytes + 3) / 4 * 4; }
 ant_mode mode_of(const ant_job_desc& d) { return ant_mode(d.mode); }
 ant_mapping mapping_of(const ant_job_desc& d) { return ant_mapping(d.mapping); }
 
-uint64_t job_sequencer::dram_tensor::nnz(uint32_t p) const
-{
-    return dense() ? uint64_t(d.rows) * d.cols : offsets[p + 1] - offsets[p];
-}
-
-uint64_t job_sequencer::dram_tensor::plane_bytes(uint32_t p) const
-{
-    return dense() ? uint64_t(d.rows) * d.cols * 4 : csr_blob_bytes(d.rows, nnz(p));
-}
-
 job_sequencer::job_sequencer(sc_core::sc_module_name name, const sequencer_limits& limits,
                              sc_core::sc_time clock_period)
     : sc_module(name), dma_initiator("dma_initiator"), fetch_initiator("fetch_initiator"),
@@ -299,6 +289,48 @@ sc_core::sc_time job_sequencer::load_group(const dram_tensor& t, const std::vect
 // one DMA command. The segments are listed in DRAM order (planes by index, a CSR tensor's
 // three arrays by address), which is the order the DMA engine visits them in anyway: it then
 // has nothing to sort.
+// plane_order_ = the planes as (plane << 32 | position in `planes`), by plane. A group of a
+// deep layer holds thousands of planes spread over a weight tensor of a hundred thousand:
+// marking them in a bitmap over their index range and reading it back costs a word per 64
+// indices and a step per plane, where sorting costs a comparison sort.
+void job_sequencer::order_planes(const std::vector<uint32_t>& planes)
+{
+    std::vector<uint64_t>& by_index = plane_order_;
+    const size_t n = planes.size();
+    by_index.resize(n);
+    uint32_t lo = UINT32_MAX, hi = 0;
+    bool sorted = true;
+    for (size_t i = 0; i < n; ++i) {
+        sorted = sorted && (i == 0 || planes[i - 1] < planes[i]);
+        lo = std::min(lo, planes[i]);
+        hi = std::max(hi, planes[i]);
+    }
+    const uint64_t words = n ? (uint64_t(hi - lo) >> 6) + 1 : 0;
+    if (!sorted && n >= 64 && words <= 4 * uint64_t(n)) {
+        plane_bits_.assign(words, 0);
+        if (plane_slot_.size() <= hi)
+            plane_slot_.resize(size_t(hi) + 1);
+        for (size_t i = 0; i < n; ++i) {
+            const uint32_t off = planes[i] - lo;
+            plane_bits_[off >> 6] |= uint64_t(1) << (off & 63);
+            plane_slot_[planes[i]] = uint32_t(i);
+        }
+        size_t k = 0;
+        for (uint64_t w = 0; w < words; ++w)
+            for (uint64_t bits = plane_bits_[w]; bits != 0 && k < n; bits &= bits - 1) {
+                const uint32_t p = lo + uint32_t(w << 6) + uint32_t(__builtin_ctzll(bits));
+                by_index[k++] = uint64_t(p) << 32 | plane_slot_[p];
+            }
+        if (k == n)
+            return;  // no plane listed twice (a repeat leaves fewer bits than planes)
+    }
+    // (plane, position) in one word: sorting words is cheaper than sorting through an index.
+    for (size_t i = 0; i < n; ++i)
+        by_index[i] = uint64_t(planes[i]) << 32 | i;
+    if (!sorted)
+        std::sort(by_index.begin(), by_index.end());
+}
+
 void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
                                 uint32_t kind, sc_core::sc_time& delay)
 {
@@ -312,12 +344,7 @@ void job_sequencer::load_planes(const dram_tensor& t, const std::vector<uint32_t
         offset[i] = at;
         at += t.plane_bytes(planes[i]);
     }
-    // (plane, position) in one word: sorting words is cheaper than sorting through an index.
-    by_index.resize(planes.size());
-    for (size_t i = 0; i < planes.size(); ++i)
-        by_index[i] = uint64_t(planes[i]) << 32 | i;
-    if (!std::is_sorted(by_index.begin(), by_index.end()))
-        std::sort(by_index.begin(), by_index.end());
+    order_planes(planes);
     const ant_tensor_desc& d = t.d;
     if (t.dense()) {
         const uint64_t bytes = uint64_t(d.rows) * d.cols * 4;

@@ -67,8 +67,12 @@ public:
         ant_tensor_desc d{};
         std::vector<uint32_t> offsets;  // CSR: planes + 1 entry offsets
         bool dense() const { return d.format == ANT_FORMAT_DENSE; }
-        uint64_t nnz(uint32_t p) const;
-        uint64_t plane_bytes(uint32_t p) const;
+        // Inline: asked for every plane of every pass.
+        uint64_t nnz(uint32_t p) const { return dense() ? uint64_t(d.rows) * d.cols : offsets[p + 1] - offsets[p]; }
+        uint64_t plane_bytes(uint32_t p) const
+        {
+            return dense() ? uint64_t(d.rows) * d.cols * 4 : csr_blob_bytes(d.rows, nnz(p));
+        }
     };
 
 private:
@@ -108,6 +112,7 @@ private:
     void advance(sc_core::sc_time load);
     void load_planes(const dram_tensor& t, const std::vector<uint32_t>& planes, dma_buffer buffer,
                      uint32_t kind, sc_core::sc_time& delay);
+    void order_planes(const std::vector<uint32_t>& planes);
     void write_outputs(layer_job& job, uint32_t first_output, uint32_t count, const std::vector<uint32_t>& nnz,
                        uint64_t bytes, sc_core::sc_time& delay);
     template <typename PlanesOf>
@@ -139,6 +144,8 @@ private:
     std::vector<dma_segment> segments_;
     std::vector<uint64_t> plane_offsets_;
     std::vector<uint64_t> plane_order_;
+    std::vector<uint64_t> plane_bits_;   // order_planes: the group's planes as a bitmap
+    std::vector<uint32_t> plane_slot_;   // order_planes: by plane, its position in the group
     std::vector<buffer_plane> buffer_planes_;
     std::vector<uint64_t> pass_acc_;
     std::vector<uint32_t> pass_ids_, pass_plane_ids_;
