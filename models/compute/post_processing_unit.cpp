@@ -26,16 +26,18 @@ bool post_processing_unit::drain(drain_command& cmd, sc_core::sc_time& delay)
     // The accumulators are cleared as they are read out (read-clear port), ready for the
     // next output planes: no separate write traffic.
     {
-        std::vector<float> zeros(elements, 0.0f);
+        if (zeros_.size() < elements)
+            zeros_.resize(elements, 0.0f);
         tlm::tlm_generic_payload clear;
         clear.set_command(tlm::TLM_WRITE_COMMAND);
         clear.set_address(cmd.accumulator_address);
-        clear.set_data_ptr(reinterpret_cast<unsigned char*>(zeros.data()));
+        clear.set_data_ptr(reinterpret_cast<unsigned char*>(zeros_.data()));
         clear.set_data_length(unsigned(elements * 4));
         clear.set_streaming_width(unsigned(elements * 4));
         accumulator_initiator->transport_dbg(clear);
     }
-    std::vector<unsigned char> out;
+    std::vector<unsigned char>& out = out_;
+    out.clear();
     cmd.nnz = 0;
     for (uint32_t p = 0; p < cmd.planes; ++p) {
         const float* src = plane_.data() + p * plane_elements;

@@ -84,6 +84,8 @@ private:
     post_processing_unit_config config_;
     sc_core::sc_time clock_;
     std::vector<float> plane_;
+    std::vector<float> zeros_;        // written to the accumulators to clear them; only grows
+    std::vector<unsigned char> out_;  // the drained planes, kept from drain to drain
     std::vector<uint32_t> row_ptr_;
     std::vector<uint16_t> col_idx_;
     std::vector<float> val_;
