@@ -26,29 +26,37 @@
 
 #include "outer_product_state.h"
 
-/* The kernel vector in progress is complete: its bank collisions cost max(per bank) - 1. A
- * new stamp empties every bank at once. */
-static inline void settle_kernel_vector(ant_scratch *sc, uint32_t *pair_max, uint64_t *conflicts)
+/* The accumulator banks of one PE while a kernel vector is built: per bank, (stamp << 32) |
+ * products in it; an entry with an older stamp counts as 0, so starting a kernel vector is a
+ * new stamp instead of clearing every bank. Held in locals by the walk (stores into the
+ * counts would otherwise make the compiler reload everything reached through pointers). */
+typedef struct bank_tally {
+    uint64_t *restrict count;
+    uint64_t stamped; /* the current stamp, << 32 */
+    uint32_t stamp, banks;
+} bank_tally;
+
+/* The kernel vector in progress is complete: its bank collisions cost max(per bank) - 1. */
+static inline void settle_kernel_vector(bank_tally *b, uint32_t *pair_max, uint64_t *conflicts)
 {
     if (*pair_max > 1)
         *conflicts += *pair_max - 1u;
     *pair_max = 0;
-    if (++sc->stamp == 0) { /* wrapped: older stamps could come back */
-        memset(sc->bank_count, 0, sizeof(uint64_t) * sc->banks);
-        sc->stamp = 1;
+    if (++b->stamp == 0) { /* wrapped: older stamps could come back */
+        memset(b->count, 0, sizeof(uint64_t) * b->banks);
+        b->stamp = 1;
     }
+    b->stamped = (uint64_t)b->stamp << 32;
 }
 
 /* One more product in a bank of the current kernel vector; returns the bank's count. */
-static inline uint32_t count_in_bank(ant_scratch *sc, uint32_t bank)
+static inline uint32_t count_in_bank(bank_tally *b, uint32_t bank)
 {
-    const uint64_t v = sc->bank_count[bank];
-    const uint64_t stamped = (uint64_t)sc->stamp << 32;
-    const uint64_t next = (v & ~(uint64_t)UINT32_MAX) == stamped ? v + 1 : stamped | 1u;
-    sc->bank_count[bank] = next;
+    const uint64_t v = b->count[bank];
+    const uint64_t next = (v & ~(uint64_t)UINT32_MAX) == b->stamped ? v + 1 : b->stamped | 1u;
+    b->count[bank] = next;
     return (uint32_t)next;
 }
-
 
 /* Members' output row offsets for kernel major position mj (convolutions: the kernel row). */
 static void map_member_rows(const ant_geometry *g, ant_scratch *sc, uint32_t members, int32_t br, int32_t out_w)
@@ -90,6 +98,11 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_
     const uint32_t k_scan = a->p.scan_width, share = a->p.pes_per_kernel_port;
     const int spmm = g->op == ANT_OP_SPMM;
     const int32_t out_w = g->output[ANT_COL];
+    const uint32_t *restrict entry_plane = ks->plane;
+    const uint32_t *restrict job_hash = a->job_hash, *restrict job_contrib = a->job_contrib;
+    const uint32_t *member_hash = sc->member_hash; /* rewritten per kernel position */
+    uint8_t *restrict contributed = a->contributed;
+    bank_tally tally = {sc->bank_count, (uint64_t)sc->stamp << 32, sc->stamp, banks};
 
     for (uint32_t t = t0; t < t1; ++t) {
         const uint32_t first = a->img_first[t], last = a->img_first[t + 1];
@@ -133,30 +146,30 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_
                     selected += e1 - e0;
                     if (landing == 0) { /* selected and multiplied, but every product is redundant */
                         if (fill + (e1 - e0) > F) /* a kernel vector completes inside the block */
-                            settle_kernel_vector(sc, &pair_max, &conflicts);
+                            settle_kernel_vector(&tally, &pair_max, &conflicts);
                         fill = (fill + (e1 - e0) - 1) % F + 1;
                         continue;
                     }
                     valid += (uint64_t)landing * (e1 - e0);
                     for (uint32_t e = e0; e < e1; ++e) {
                         if (fill == F) {
-                            settle_kernel_vector(sc, &pair_max, &conflicts);
+                            settle_kernel_vector(&tally, &pair_max, &conflicts);
                             fill = 0;
                         }
                         ++fill;
-                        const uint32_t job = ks->plane[e];
-                        a->contributed[a->job_contrib[job] + t] = 1;
-                        const uint32_t plane_hash = a->job_hash[job];
+                        const uint32_t job = entry_plane[e];
+                        contributed[job_contrib[job] + t] = 1;
+                        const uint32_t plane_hash = job_hash[job];
                         for (uint32_t m = 0; m < landing; ++m) {
                             const uint32_t h =
-                                count_in_bank(sc, ant_bank_of_hash(plane_hash + sc->member_hash[m], banks));
+                                count_in_bank(&tally, ant_bank_of_hash(plane_hash + member_hash[m], banks));
                             if (h > pair_max)
                                 pair_max = h;
                         }
                     }
                 }
             }
-            settle_kernel_vector(sc, &pair_max, &conflicts);
+            settle_kernel_vector(&tally, &pair_max, &conflicts);
             const uint64_t kernel_vectors = ceil_div_u64(selected, F);
             ctr->products_valid += valid;
             ctr->vector_pairs += kernel_vectors;
@@ -172,6 +185,7 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_
         a->pe_time[t] = time;
         ctr->pe_busy_cycles += time;
     }
+    sc->stamp = tally.stamp;
 }
 
 /* One pass's tasks: the accumulation of every output (task 0, functional), then walks over
