@@ -170,6 +170,9 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     a->sv_max = (uint32_t)ceil_div_u64((uint64_t)a->tiling.tile_h * (uint64_t)a->tiling.tile_w,
                                        p->i) + 1;
     a->contributed = calloc((size_t)n_outputs * a->n_tiles, 1);
+    a->output_dirty = calloc(n_outputs, 1);
+    a->dirty_outputs = malloc(sizeof(uint32_t) * n_outputs);
+    a->output_psums = calloc(n_outputs, sizeof(uint64_t));
     a->tile_row_first = malloc(sizeof(uint32_t) * rows * tile_cols);
     a->tile_row_base = malloc(sizeof(uint32_t) * rows * tile_cols);
     a->tile_nnz = malloc(sizeof(uint32_t) * a->n_pe);
@@ -205,7 +208,7 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
             ant_array_destroy(a);
             return NULL;
         }
-    if (!a->scratch || !a->task_ctr || !a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
+    if (!a->scratch || !a->task_ctr || !a->member_row || !a->member_col || !a->member_val || !a->member_win || !a->load || !a->contributed || !a->output_dirty || !a->dirty_outputs || !a->output_psums || !a->tile_row_first || !a->tile_row_base || !a->tile_nnz ||
         !a->win_first || !a->win_base || !a->touched || !a->work || !a->finish || !a->busy ||
         !a->fifo || !a->fifo_n || !a->slots || !a->hist || !a->hist_max || !a->valid_pe ||
         !a->img_first || !a->pe_time || !a->pe_extra) {
@@ -264,6 +267,9 @@ void ant_array_destroy(ant_array *a)
         return;
     ant_tiling_free(&a->tiling);
     free(a->contributed);
+    free(a->output_dirty);
+    free(a->dirty_outputs);
+    free(a->output_psums);
     free(a->tile_row_first);
     free(a->tile_row_base);
     free(a->tile_nnz);
@@ -308,14 +314,32 @@ void ant_array_destroy(ant_array *a)
     free(a);
 }
 
-uint64_t ant_array_exported_psums(const ant_array *a)
+uint64_t ant_array_exported_psums(ant_array *a)
 {
-    uint64_t total = 0;
-    for (uint32_t o = 0; o < a->n_outputs; ++o)
+    for (uint32_t k = 0; k < a->n_dirty; ++k) {
+        const uint32_t o = a->dirty_outputs[k];
+        const uint8_t *row = a->contributed + (size_t)o * a->n_tiles;
+        uint64_t psums = 0;
         for (uint32_t j = 0; j < a->n_tiles; ++j)
-            if (a->contributed[(size_t)o * a->n_tiles + j])
-                total += a->tiling.tiles[j].exported_psums;
-    return total;
+            if (row[j])
+                psums += a->tiling.tiles[j].exported_psums;
+        a->exported_psums += psums - a->output_psums[o];
+        a->output_psums[o] = psums;
+        a->output_dirty[o] = 0;
+    }
+    a->n_dirty = 0;
+    return a->exported_psums;
+}
+
+void ant_note_pass_outputs(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs)
+{
+    for (uint32_t j = 0; j < n_jobs; ++j) {
+        const uint32_t o = jobs[j].output_id;
+        if (o < a->n_outputs && !a->output_dirty[o]) {
+            a->output_dirty[o] = 1;
+            a->dirty_outputs[a->n_dirty++] = o;
+        }
+    }
 }
 
 /* SCNN packs each tile's entries as one stream: record where every row's slice starts. */
@@ -672,6 +696,7 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
 int ant_array_run(ant_array *a, ant_mode mode, const csr_plane *s,
                   const ant_broadcast_job *jobs, uint32_t n_jobs, ant_counters *ctr)
 {
+    ant_note_pass_outputs(a, jobs, n_jobs);
     switch (ant_dataflow_of(mode, a->p.mapping, a->p.anticipator, a->p.scnn_packing)) {
     case ANT_DATAFLOW_DENSE:
     case ANT_DATAFLOW_IDEAL: run_valid_only(a, mode, s, jobs, n_jobs, ctr); return 0;

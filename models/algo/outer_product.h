@@ -147,7 +147,7 @@ void ant_array_set_min_parallel_work(ant_array *array, uint64_t pairs);
 
 /* Partial sums the PEs exchanged (halos) or reduced across PEs so far: for every (PE,
  * output plane) it contributed to, the outputs its tile reaches but does not own. */
-uint64_t ant_array_exported_psums(const ant_array *array);
+uint64_t ant_array_exported_psums(ant_array *array);
 
 #ifdef __cplusplus
 }

@@ -42,6 +42,14 @@ struct ant_array {
     uint32_t n_pe;
     uint32_t n_outputs;
     uint8_t *contributed; /* n_outputs * n_tiles: tile produced a partial sum for the output */
+    /* Exported partial sums, kept up to date output by output: a report rescans only the
+     * outputs that passes met since the last one (a weight-gradient job has thousands of
+     * outputs and reports once per output group). */
+    uint8_t *output_dirty;   /* n_outputs: a pass met the output since the last report */
+    uint32_t *dirty_outputs; /* those outputs, n_dirty of them */
+    uint32_t n_dirty;
+    uint64_t *output_psums;  /* n_outputs: the output's row of `contributed` as last counted */
+    uint64_t exported_psums; /* the sum of output_psums */
 
     /* Per stationary plane: where each row's part of a tile starts in the tile's packed
      * stream (SCNN packs the whole tile), and how many entries each tile holds. */
@@ -111,6 +119,10 @@ struct ant_array {
     uint32_t *job_contrib;  /* per job: its output's row of `contributed` (output_id * n_tiles) */
     uint32_t job_cap;
 };
+
+/* Marks the outputs of a pass's jobs for the next ant_array_exported_psums: only they can
+ * gain entries in `contributed` during the pass. Every pass calls it before its dataflow. */
+void ant_note_pass_outputs(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs);
 
 /* Walk tasks a pass is cut into per worker: more than one, so that a worker with light
  * tiles takes another range while a busy one finishes. The accumulation is one more task,

@@ -261,9 +261,20 @@ static int run_scnn_plus_reference(ant_array *a, const csr_plane *s, const ant_b
     return 0;
 }
 
+uint64_t ant_array_exported_psums_by_full_scan(const ant_array *a)
+{
+    uint64_t total = 0;
+    for (uint32_t o = 0; o < a->n_outputs; ++o)
+        for (uint32_t j = 0; j < a->n_tiles; ++j)
+            if (a->contributed[(size_t)o * a->n_tiles + j])
+                total += a->tiling.tiles[j].exported_psums;
+    return total;
+}
+
 int ant_array_run_reference(ant_array *a, ant_mode mode, const csr_plane *s, const ant_broadcast_job *jobs,
                             uint32_t n_jobs, ant_counters *ctr)
 {
+    ant_note_pass_outputs(a, jobs, n_jobs);
     switch (ant_dataflow_of(mode, a->p.mapping, a->p.anticipator, a->p.scnn_packing)) {
     case ANT_DATAFLOW_SCNN_PLUS:
         if (a->g.op == ANT_OP_SPMM && a->p.scnn_spmm == ANT_SCNN_SPMM_CONTRACTION)

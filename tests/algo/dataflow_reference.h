@@ -14,6 +14,10 @@ extern "C" {
 int ant_array_run_reference(ant_array *a, ant_mode mode, const csr_plane *s, const ant_broadcast_job *jobs,
                             uint32_t n_jobs, ant_counters *ctr);
 
+/* Exported partial sums counted over every output, as before the count became
+ * incremental: what ant_array_exported_psums must equal. */
+uint64_t ant_array_exported_psums_by_full_scan(const ant_array *a);
+
 #ifdef __cplusplus
 }
 #endif
