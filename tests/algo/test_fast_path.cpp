@@ -82,8 +82,11 @@ job random_job(std::mt19937& rng, int trial)
     j.g = random_geometry(rng, op);
     j.mode = ant_mode((trial / 5) % 4);
     const bool dense = j.mode == ANT_MODE_DENSE;
+    // Banks: mostly a few (the walk's 16-bit counters, by shift when a power of two), at times
+    // more than the walk counts that way (its stamped 64-bit counters).
     j.prm = ant_array_params{1 + uint32_t(rng() % 4), 1 + uint32_t(rng() % 4), 1 + uint32_t(rng() % 5),
-                             1 + uint32_t(rng() % 5), 1 + uint32_t(rng() % 9), 1 + uint32_t(rng() % 4),
+                             1 + uint32_t(rng() % 5), uint32_t(rng() % 4 == 0 ? 60 + rng() % 80 : 1 + rng() % 9),
+                             1 + uint32_t(rng() % 4),
                              1 + uint32_t(rng() % 2), int(rng() % 2), ant_mapping(rng() % 4 == 0),
                              ant_anticipator(rng() % 4 == 0), ant_scnn_packing(rng() % 4 == 0),
                              1 + uint32_t(rng() % 8), uint32_t(rng() % 3), 1 + uint32_t(rng() % 2),
