@@ -101,7 +101,7 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_
     const uint32_t *restrict entry_plane = ks->plane;
     const uint32_t *restrict job_hash = a->job_hash, *restrict job_contrib = a->job_contrib;
     const uint32_t *member_hash = sc->member_hash; /* rewritten per kernel position */
-    uint8_t *restrict contributed = a->contributed;
+    uint64_t *contributed = a->contributed;
     bank_tally tally = {sc->bank_count, (uint64_t)sc->stamp << 32, sc->stamp, banks};
 
     for (uint32_t t = t0; t < t1; ++t) {
@@ -158,7 +158,7 @@ void ant_anticipate_tiles(ant_array *a, const csr_plane *s, uint32_t t0, uint32_
                         }
                         ++fill;
                         const uint32_t job = entry_plane[e];
-                        contributed[job_contrib[job] + t] = 1;
+                        ant_mark_contributed(contributed + job_contrib[job], t);
                         const uint32_t plane_hash = job_hash[job];
                         for (uint32_t m = 0; m < landing; ++m) {
                             const uint32_t h =

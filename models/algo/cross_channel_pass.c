@@ -215,7 +215,7 @@ static int prepare_jobs(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_
     const uint32_t out_size = (uint32_t)(a->g.output[ANT_ROW] * a->g.output[ANT_COL]);
     for (uint32_t j = 0; j < n_jobs; ++j) {
         a->job_hash[j] = jobs[j].output_id * out_size * ANT_BANK_HASH;
-        a->job_contrib[j] = jobs[j].output_id * a->n_tiles;
+        a->job_contrib[j] = jobs[j].output_id * a->tile_words;
     }
     return 0;
 }

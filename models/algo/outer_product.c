@@ -169,7 +169,8 @@ ant_array *ant_array_create(const ant_array_params *params, const ant_geometry *
     const size_t tile_h = (size_t)a->tiling.tile_h;
     a->sv_max = (uint32_t)ceil_div_u64((uint64_t)a->tiling.tile_h * (uint64_t)a->tiling.tile_w,
                                        p->i) + 1;
-    a->contributed = calloc((size_t)n_outputs * a->n_tiles, 1);
+    a->tile_words = (a->n_tiles + 63) / 64;
+    a->contributed = calloc((size_t)n_outputs * a->tile_words, sizeof(uint64_t));
     a->output_dirty = calloc(n_outputs, 1);
     a->dirty_outputs = malloc(sizeof(uint32_t) * n_outputs);
     a->output_psums = calloc(n_outputs, sizeof(uint64_t));
@@ -318,11 +319,11 @@ uint64_t ant_array_exported_psums(ant_array *a)
 {
     for (uint32_t k = 0; k < a->n_dirty; ++k) {
         const uint32_t o = a->dirty_outputs[k];
-        const uint8_t *row = a->contributed + (size_t)o * a->n_tiles;
+        const uint64_t *row = a->contributed + (size_t)o * a->tile_words;
         uint64_t psums = 0;
-        for (uint32_t j = 0; j < a->n_tiles; ++j)
-            if (row[j])
-                psums += a->tiling.tiles[j].exported_psums;
+        for (uint32_t w = 0; w < a->tile_words; ++w)
+            for (uint64_t bits = row[w]; bits != 0; bits &= bits - 1)
+                psums += a->tiling.tiles[w * 64 + (uint32_t)__builtin_ctzll(bits)].exported_psums;
         a->exported_psums += psums - a->output_psums[o];
         a->output_psums[o] = psums;
         a->output_dirty[o] = 0;
@@ -551,7 +552,7 @@ static void run_outer_product(ant_array *a, ant_mode mode, const csr_plane *s,
                     ctr->stationary_reads += m;
                     ctr->bank_conflict_cycles += extra;
                     if (valid)
-                        a->contributed[(size_t)job->output_id * a->n_tiles + j] = 1;
+                        ant_mark_contributed(a->contributed + (size_t)job->output_id * a->tile_words, j);
                     a->work[j] = n_sv + extra;
                     a->touched[n_touched++] = j;
                     ++issued;
@@ -613,7 +614,7 @@ static void run_channel_parallel(ant_array *a, ant_mode mode, const csr_plane *s
             cycles += n_sv + extra;
         }
         if (contributed)
-            a->contributed[(size_t)job->output_id * a->n_tiles] = 1;
+            ant_mark_contributed(a->contributed + (size_t)job->output_id * a->tile_words, 0);
         a->load[job->lane % a->n_pe] += cycles;
     }
     uint64_t busiest = 0;
@@ -661,7 +662,7 @@ static void run_valid_only(ant_array *a, ant_mode mode, const csr_plane *s,
                         job->output[orow * out_w + ocol] += wv * s->val[se];
                         const uint32_t tile = tile_row + (uint32_t)(sc / tl->tile_w);
                         ++a->valid_pe[channel ? job->lane % a->n_pe : tile];
-                        a->contributed[(size_t)job->output_id * a->n_tiles + tile] = 1;
+                        ant_mark_contributed(a->contributed + (size_t)job->output_id * a->tile_words, tile);
                     }
                 }
             }

@@ -41,7 +41,11 @@ struct ant_array {
     uint32_t n_tiles;
     uint32_t n_pe;
     uint32_t n_outputs;
-    uint8_t *contributed; /* n_outputs * n_tiles: tile produced a partial sum for the output */
+    /* Per output, tile_words 64-bit words: bit t set when tile t produced a partial sum for
+     * the output. Bits, not bytes: a weight-gradient job has hundreds of thousands of
+     * outputs, and every page of the table a pass touches is a page fault. */
+    uint64_t *contributed;
+    uint32_t tile_words;
     /* Exported partial sums, kept up to date output by output: a report rescans only the
      * outputs that passes met since the last one (a weight-gradient job has thousands of
      * outputs and reports once per output group). */
@@ -116,13 +120,24 @@ struct ant_array {
     ant_counters *task_ctr; /* ANT_MAX_TASKS_PER_WORKER * n_scratch: per-task counters */
     uint64_t *task_extra;   /* ANT_MAX_TASKS_PER_WORKER * n_scratch * n_tiles, or NULL */
     uint32_t *job_hash;     /* per job of the pass: its plane's term of the bank hash */
-    uint32_t *job_contrib;  /* per job: its output's row of `contributed` (output_id * n_tiles) */
+    uint32_t *job_contrib;  /* per job: its output's row of `contributed` (output_id * tile_words) */
     uint32_t job_cap;
 };
 
 /* Marks the outputs of a pass's jobs for the next ant_array_exported_psums: only they can
  * gain entries in `contributed` during the pass. Every pass calls it before its dataflow. */
 void ant_note_pass_outputs(ant_array *a, const ant_broadcast_job *jobs, uint32_t n_jobs);
+
+/* Sets tile t's bit in an output's row of `contributed`. Walks over different tiles or kernel
+ * vectors may set bits of one word at once, hence the atomic OR; it is skipped when the bit
+ * is already set, which is almost always. */
+static inline void ant_mark_contributed(uint64_t *row, uint32_t tile)
+{
+    uint64_t *word = row + (tile >> 6);
+    const uint64_t bit = (uint64_t)1 << (tile & 63);
+    if (!(__atomic_load_n(word, __ATOMIC_RELAXED) & bit))
+        __atomic_fetch_or(word, bit, __ATOMIC_RELAXED);
+}
 
 /* Walk tasks a pass is cut into per worker: more than one, so that a worker with light
  * tiles takes another range while a busy one finishes. The accumulation is one more task,

@@ -21,10 +21,6 @@
 
 #include "outer_product_state.h"
 
-/* Marks that a tile produced a partial sum for an output. Walks over different kernel
- * vectors may mark the same flag at once; they only ever store 1. */
-static inline void mark_contributed(uint8_t *flag) { __atomic_store_n(flag, (uint8_t)1, __ATOMIC_RELAXED); }
-
 void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, uint64_t kv0, uint64_t kv1, ant_scratch *sc,
                         uint64_t *extra, uint64_t *valid)
 {
@@ -50,11 +46,11 @@ void ant_scnn_plus_walk(ant_array *a, const csr_plane *s, uint64_t kv0, uint64_t
             if (n_window == 0)
                 continue;
             const uint32_t plane_hash = a->job_hash[ks->plane[e]];
-            uint8_t *contributed = a->contributed + a->job_contrib[ks->plane[e]];
+            uint64_t *contributed = a->contributed + a->job_contrib[ks->plane[e]];
             count += n_window;
             for (uint32_t i = 0; i < n_window; ++i) {
                 const uint32_t iv = sc->win_vec[i];
-                mark_contributed(&contributed[a->vec_tile[iv]]);
+                ant_mark_contributed(contributed, a->vec_tile[iv]);
                 if (sc->vmax[iv] == 0)
                     touched[n_touched++] = iv;
                 const uint16_t h = ++sc->vhist[(size_t)iv * banks +

@@ -104,7 +104,7 @@ int ant_run_scnn_plus_spmm(ant_array *a, const csr_plane *s, const ant_broadcast
                 continue;
             tile_pass(a, s, jobs, j, e0, e1, f, l, touched, &pass);
             for (uint32_t q = 0; q < n_jobs; ++q)
-                a->contributed[(size_t)jobs[q].output_id * a->n_tiles + t] = 1;
+                ant_mark_contributed(a->contributed + (size_t)jobs[q].output_id * a->tile_words, t);
         }
         const uint64_t kv = ceil_div_u64(e1 - e0, F);
         ctr->cycles += max64(pass.busiest, ceil_div_u64(kv, a->p.broadcasts_per_cycle));

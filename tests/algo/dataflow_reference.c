@@ -109,7 +109,7 @@ static int run_anticipating_pe_reference(ant_array *a, const csr_plane *s, const
                                 continue;
                             const uint32_t out_idx = (uint32_t)(orow * out_w + ocol);
                             ++ctr->products_valid;
-                            a->contributed[(size_t)job->output_id * a->n_tiles + t] = 1;
+                            ant_mark_contributed(a->contributed + (size_t)job->output_id * a->tile_words, t);
                             const uint16_t h = ++hist[ant_output_bank(job->output_id, out_idx, out_size, banks)];
                             if (h > pair_max)
                                 pair_max = h;
@@ -216,7 +216,7 @@ static int run_scnn_plus_reference(ant_array *a, const csr_plane *s, const ant_b
                     out[out_idx] += kval * s->val[se];
                     ++valid;
                     const uint32_t iv = a->img_vec[se];
-                    a->contributed[(size_t)job->output_id * a->n_tiles + a->vec_tile[iv]] = 1;
+                    ant_mark_contributed(a->contributed + (size_t)job->output_id * a->tile_words, a->vec_tile[iv]);
                     if (a->vmax[iv] == 0)
                         a->vtouched[n_touched++] = iv;
                     const uint16_t h = ++a->vhist[(size_t)iv * banks + ant_output_bank(job->output_id, out_idx, out_size, banks)];
@@ -266,7 +266,7 @@ uint64_t ant_array_exported_psums_by_full_scan(const ant_array *a)
     uint64_t total = 0;
     for (uint32_t o = 0; o < a->n_outputs; ++o)
         for (uint32_t j = 0; j < a->n_tiles; ++j)
-            if (a->contributed[(size_t)o * a->n_tiles + j])
+            if (a->contributed[(size_t)o * a->tile_words + j / 64] >> (j % 64) & 1)
                 total += a->tiling.tiles[j].exported_psums;
     return total;
 }
