@@ -386,28 +386,45 @@ void job_sequencer::write_outputs(layer_job&, uint32_t first_output, uint32_t co
                                   uint64_t bytes, sc_core::sc_time& delay)
 {
     const ant_tensor_desc& d = output_.d;
-    std::vector<dma_segment> segments;
+    std::vector<dma_segment>& segments = segments_;
+    segments.clear();
     uint64_t at = 0;
-    for (uint32_t i = 0; i < count; ++i) {
-        const uint32_t p = first_output + i;
-        if (d.format == ANT_FORMAT_DENSE) {
-            const uint64_t plane = uint64_t(d.rows) * d.cols * 4;
-            segments.push_back({d.values + uint64_t(p) * plane, plane, at});
-            at += plane;
-            continue;
-        }
+    if (d.format == ANT_FORMAT_DENSE) {
+        const uint64_t plane = uint64_t(d.rows) * d.cols * 4;
+        for (uint32_t i = 0; i < count; ++i, at += plane)
+            segments.push_back({d.values + uint64_t(first_output + i) * plane, plane, at});
+    } else {
+        // Each plane's blob goes to three arrays; the segments are listed array by array in
+        // DRAM order (planes ascend within each), so that the DMA engine need not sort them.
         const uint64_t rp = uint64_t(d.rows + 1) * 4;
-        if (output_entries_ + nnz[i] > d.capacity)
-            fail(ANT_ERR_OUT_CAPACITY, "the output has " + std::to_string(d.capacity) +
-                                           " entries of capacity; more non-zeros were produced");
-        segments.push_back({d.row_ptr + uint64_t(p) * rp, rp, at});
-        if (nnz[i] > 0) {
-            segments.push_back({d.col_idx + output_entries_ * 2, uint64_t(nnz[i]) * 2, at + rp});
-            segments.push_back({d.values + output_entries_ * 4, uint64_t(nnz[i]) * 4, at + rp + pad4(uint64_t(nnz[i]) * 2)});
+        std::vector<uint64_t>& first_entry = plane_offsets_;  // scratch: each plane's first entry
+        std::vector<uint64_t>& blob_at = plane_order_;        // scratch: its blob in the buffer
+        first_entry.resize(count);
+        blob_at.resize(count);
+        for (uint32_t i = 0; i < count; ++i) {
+            if (output_entries_ + nnz[i] > d.capacity)
+                fail(ANT_ERR_OUT_CAPACITY, "the output has " + std::to_string(d.capacity) +
+                                               " entries of capacity; more non-zeros were produced");
+            first_entry[i] = output_entries_;
+            blob_at[i] = at;
+            output_entries_ += nnz[i];
+            output_.offsets[first_output + i + 1] = uint32_t(output_entries_);
+            at += csr_blob_bytes(d.rows, nnz[i]);
         }
-        output_entries_ += nnz[i];
-        output_.offsets[p + 1] = uint32_t(output_entries_);
-        at += csr_blob_bytes(d.rows, nnz[i]);
+        enum array { row_ptrs, col_idxs, vals };
+        array arrays[3] = {row_ptrs, col_idxs, vals};
+        const uint64_t base[3] = {d.row_ptr, d.col_idx, d.values};
+        std::sort(std::begin(arrays), std::end(arrays), [&](array x, array y) { return base[x] < base[y]; });
+        for (array a : arrays)
+            for (uint32_t i = 0; i < count; ++i) {
+                const uint64_t n = nnz[i];
+                if (a == row_ptrs)
+                    segments.push_back({d.row_ptr + uint64_t(first_output + i) * rp, rp, blob_at[i]});
+                else if (n > 0 && a == col_idxs)
+                    segments.push_back({d.col_idx + first_entry[i] * 2, n * 2, blob_at[i] + rp});
+                else if (n > 0)
+                    segments.push_back({d.values + first_entry[i] * 4, n * 4, blob_at[i] + rp + pad4(n * 2)});
+            }
     }
     dma_command cmd;
     cmd.to_dram = true;
