@@ -76,8 +76,23 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
         output_.offsets.assign(n_outputs_total + 1, 0);
     std::vector<int32_t> slot(n_outputs_total, -1);
 
+    // Output groups are usually runs of a pass's pairs (a weight-gradient job's passes list
+    // their outputs in ascending order, as do the groups): then a cursor per pass finds each
+    // group's pairs without scanning the whole pass again for every group, which on a job of
+    // hundreds of thousands of outputs in tens of groups was most of this function's time.
+    std::vector<int32_t> group_of(n_outputs_total, -1);
+    for (size_t i = 0; i < outputs.size(); ++i)
+        group_of[outputs[i]] = int32_t(i / group_size);
+    bool runs = true;
+    for (size_t p = 0; p < passes.size() && runs; ++p)
+        for (size_t i = 0; i < passes[p].pairs.size() && runs; ++i)
+            runs = group_of[passes[p].pairs[i].second] >= 0 &&
+                   (i == 0 || group_of[passes[p].pairs[i].second] >= group_of[passes[p].pairs[i - 1].second]);
+    std::vector<size_t> cursor(runs ? passes.size() : 0, 0);
+
     for (size_t g0 = 0; g0 < outputs.size(); g0 += group_size) {
         const size_t g1 = std::min(outputs.size(), g0 + group_size);
+        const int32_t g = int32_t(g0 / group_size);
         std::fill(slot.begin(), slot.end(), -1);
         for (size_t i = g0; i < g1; ++i)
             slot[outputs[i]] = int32_t(i - g0);
@@ -87,7 +102,8 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
         // deep layer at a large batch builds thousands of them.
         std::vector<group_pass>& group = group_passes_;
         size_t used = 0;
-        for (const pass_plan& pass : passes) {
+        for (size_t p = 0; p < passes.size(); ++p) {
+            const pass_plan& pass = passes[p];
             if (used == group.size())
                 group.emplace_back();
             group_pass& gp = group[used];
@@ -95,12 +111,20 @@ void job_sequencer::run_drain_set(layer_job& job, const std::vector<uint32_t>& o
             gp.pairs.clear();
             gp.lanes.clear();
             gp.broadcast_bytes = 0;
-            for (size_t i = 0; i < pass.pairs.size(); ++i)
-                if (slot[pass.pairs[i].second] >= 0) {
-                    gp.pairs.push_back(pass.pairs[i]);
-                    gp.lanes.push_back(uint32_t(i));
-                    gp.broadcast_bytes += broadcast_.plane_bytes(pass.pairs[i].first);
-                }
+            const auto take = [&](size_t i) {
+                gp.pairs.push_back(pass.pairs[i]);
+                gp.lanes.push_back(uint32_t(i));
+                gp.broadcast_bytes += broadcast_.plane_bytes(pass.pairs[i].first);
+            };
+            if (runs) {
+                size_t& i = cursor[p];
+                for (; i < pass.pairs.size() && group_of[pass.pairs[i].second] == g; ++i)
+                    take(i);
+            } else {
+                for (size_t i = 0; i < pass.pairs.size(); ++i)
+                    if (slot[pass.pairs[i].second] >= 0)
+                        take(i);
+            }
             used += !gp.pairs.empty();
         }
         run_passes(job, group, used, slot, out_plane_bytes);
