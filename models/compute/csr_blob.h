@@ -52,6 +52,7 @@ public:
         words_.resize(size_t((bytes + 3) / 4));
         return reinterpret_cast<unsigned char*>(words_.data());
     }
+    const unsigned char* data() const { return reinterpret_cast<const unsigned char*>(words_.data()); }
 
 private:
     std::vector<uint32_t> words_;

@@ -92,6 +92,46 @@ bool csr_fetch_unit::view_plane(unsigned char* stored, uint64_t bytes, bool stor
     return true;
 }
 
+static uint64_t nonzero_values(const csr_plane& p)
+{
+    uint64_t n = 0;
+    for (uint32_t e = 0; e < csr_nnz(&p); ++e)
+        n += p.val[e] != 0.0f;
+    return n;
+}
+
+// Views (and so validates) the pass's broadcast planes in `blob`, the span read from `base`,
+// and records what was viewed for the next pass to compare with.
+bool csr_fetch_unit::view_broadcasts(const fetch_command& cmd, unsigned char* blob, uint64_t base, bool skip_empty)
+{
+    const ant_geometry& g = *cmd.geometry;
+    const uint32_t b_rows = uint32_t(g.broadcast[ANT_ROW]), b_cols = uint32_t(g.broadcast[ANT_COL]);
+    viewed_.valid = false;  // until every plane passes
+    broadcast_planes_.resize(cmd.n_broadcasts);
+    empty_.assign(cmd.n_broadcasts, 0);
+    viewed_nonzeros_ = 0;
+    for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
+        unsigned char* at = blob + (cmd.broadcasts[b].address - base);
+        if (skip_empty && empty_csr_blob(at, cmd.broadcasts[b].bytes, b_rows)) {
+            broadcast_planes_[b] = csr_blob_view(at, b_rows, b_cols);
+            empty_[b] = 1;
+            continue;
+        }
+        if (!view_plane(at, cmd.broadcasts[b].bytes, cmd.broadcast_dense, cmd.mode, b_rows, b_cols,
+                        broadcast_pattern_, converted_[b], broadcast_planes_[b]))
+            return false;
+        viewed_nonzeros_ += nonzero_values(broadcast_planes_[b]);
+    }
+    viewed_.planes.assign(cmd.broadcasts, cmd.broadcasts + cmd.n_broadcasts);
+    viewed_.rows = b_rows;
+    viewed_.cols = b_cols;
+    viewed_.stored_dense = cmd.broadcast_dense;
+    viewed_.skip_empty = skip_empty;
+    viewed_.mode = cmd.mode;
+    viewed_.valid = true;
+    return true;
+}
+
 bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
 {
     const ant_geometry& g = *cmd.geometry;
@@ -122,43 +162,43 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
                                   config_.scnn_spmm == ANT_SCNN_SPMM_CONTRACTION;
     const bool skip_empty = (flow == ANT_DATAFLOW_ANT_PE || flow == ANT_DATAFLOW_SCNN_PLUS) && !spmm_contraction &&
                             !cmd.broadcast_dense;
-    broadcast_planes_.resize(cmd.n_broadcasts);
-    empty_.assign(cmd.n_broadcasts, 0);
-    if (cmd.n_broadcasts > 0) {
+    if (cmd.n_broadcasts == 0) {
+        broadcast_planes_.clear();
+        empty_.clear();
+        viewed_.valid = false;
+    } else {
         uint64_t base = cmd.broadcasts[0].address, span_end = base;
         for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
             base = std::min(base, cmd.broadcasts[b].address);
             span_end = std::max(span_end, cmd.broadcasts[b].address + cmd.broadcasts[b].bytes);
         }
-        broadcast_bytes_.resize(1);
-        unsigned char* blob = broadcast_bytes_[0].reserve(span_end - base);
-        if (transfer(kernel_initiator, tlm::TLM_READ_COMMAND, base, blob, span_end - base, read_time) !=
-            tlm::TLM_OK_RESPONSE)
+        const uint64_t span = span_end - base;
+        const int fresh = 1 - live_blob_;
+        unsigned char* blob = broadcast_bytes_[fresh].reserve(span);
+        if (transfer(kernel_initiator, tlm::TLM_READ_COMMAND, base, blob, span, read_time) != tlm::TLM_OK_RESPONSE)
             return false;
-        for (uint32_t b = 0; b < cmd.n_broadcasts; ++b) {
-            unsigned char* at = blob + (cmd.broadcasts[b].address - base);
-            if (skip_empty && empty_csr_blob(at, cmd.broadcasts[b].bytes, b_rows)) {
-                broadcast_planes_[b] = csr_blob_view(at, b_rows, b_cols);
-                empty_[b] = 1;
-                continue;
-            }
-            if (!view_plane(at, cmd.broadcasts[b].bytes, cmd.broadcast_dense, cmd.mode, b_rows, b_cols,
-                            broadcast_pattern_, converted_[b], broadcast_planes_[b])) {
+        const auto same_place = [](const buffer_plane& x, const buffer_plane& y) {
+            return x.address == y.address && x.bytes == y.bytes;
+        };
+        const bool same = viewed_.valid && viewed_.rows == b_rows && viewed_.cols == b_cols &&
+                          viewed_.stored_dense == cmd.broadcast_dense && viewed_.skip_empty == skip_empty &&
+                          viewed_.mode == cmd.mode &&
+                          std::equal(viewed_.planes.begin(), viewed_.planes.end(), cmd.broadcasts,
+                                     cmd.broadcasts + cmd.n_broadcasts, same_place) &&
+                          viewed_.span == span && std::memcmp(broadcast_bytes_[live_blob_].data(), blob, span) == 0;
+        if (!same) {
+            if (!view_broadcasts(cmd, blob, base, skip_empty)) {
                 cmd.bad_tensor = true;
                 return false;
             }
+            viewed_.span = span;
+            live_blob_ = fresh;
         }
     }
 
     // SCNN multiplies every non-zero pair of the tile: the reference count for RCP savings.
     // On SPMM mapped as SCNN runs a fully-connected layer, a pass per contraction index j
     // multiplies A's column j with B's row j only.
-    auto nonzeros = [](const csr_plane& p) {
-        uint64_t n = 0;
-        for (uint32_t e = 0; e < csr_nnz(&p); ++e)
-            n += p.val[e] != 0.0f;
-        return n;
-    };
     const bool scnn_plus = ant_dataflow_of(ANT_MODE_SCNN, cmd.mapping, config_.anticipator, config_.scnn_packing) ==
                            ANT_DATAFLOW_SCNN_PLUS;
     if (cmd.geometry->op == ANT_OP_SPMM && scnn_plus && config_.scnn_spmm == ANT_SCNN_SPMM_CONTRACTION) {
@@ -174,10 +214,7 @@ bool csr_fetch_unit::run(fetch_command& cmd, sc_core::sc_time& delay)
             for (uint32_t e = stationary.row_ptr[j]; e < stationary.row_ptr[j + 1]; ++e)
                 cmd.scnn_products += stationary.val[e] != 0.0f ? a_column[j] : 0;
     } else {
-        uint64_t broadcast_nonzeros = 0;
-        for (uint32_t b = 0; b < cmd.n_broadcasts; ++b)
-            broadcast_nonzeros += nonzeros(broadcast_planes_[b]);
-        cmd.scnn_products = nonzeros(stationary) * broadcast_nonzeros;
+        cmd.scnn_products = nonzero_values(stationary) * (cmd.n_broadcasts ? viewed_nonzeros_ : 0);
     }
 
     // Only the per-plane broadcast dataflows move packed vectors; the cross-channel ones

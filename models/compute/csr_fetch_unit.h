@@ -83,11 +83,25 @@ public:
 private:
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
     bool run(fetch_command& cmd, sc_core::sc_time& delay);
+    bool view_broadcasts(const fetch_command& cmd, unsigned char* blob, uint64_t base, bool skip_empty);
 
     csr_fetch_unit_config config_;
     sc_core::sc_time clock_;
     blob_buffer stationary_bytes_;
-    std::vector<blob_buffer> broadcast_bytes_;  // one streaming read per pass
+    // One streaming read per pass, into the blob the current views do not point into: when a
+    // pass reads the same planes at the same places and finds the same bytes as the pass
+    // before (a weight-gradient job's output-gradient planes meet every input channel of a
+    // sample), the views, their validation and their non-zero count are the previous pass's.
+    blob_buffer broadcast_bytes_[2];
+    int live_blob_ = 0;
+    struct broadcast_key {
+        std::vector<buffer_plane> planes;
+        uint32_t rows = 0, cols = 0;
+        uint64_t span = 0;
+        bool stored_dense = false, skip_empty = false, valid = false;
+        ant_mode mode = ANT_MODE_DENSE;
+    } viewed_;
+    uint64_t viewed_nonzeros_ = 0;  // non-zero values of the viewed planes (SCNN's count)
     std::vector<csr_plane> broadcast_planes_;
     // A dense plane seen as CSR with every element stored: one index pattern per shape.
     struct dense_pattern {
