@@ -371,6 +371,34 @@ BOOST_AUTO_TEST_CASE(small_buffers_force_several_output_groups_without_changing_
     BOOST_TEST(stat_of("dma_engine", "dram_read_bytes.stationary") > 2 * 600);
 }
 
+BOOST_AUTO_TEST_CASE(a_pass_reloading_planes_of_the_same_sizes_at_the_same_place_sees_their_new_bytes)
+{
+    // Weights stored dense: every 3x3 plane is 36 bytes, and one input channel's twenty (720
+    // bytes) fill the 1 KiB kernel buffer alone, while all twenty 2x2 output planes fit the
+    // accumulator: each pass reloads the kernel buffer at the same addresses with the same
+    // sizes. The fetch unit may keep the previous pass's views only when the bytes are the
+    // same too.
+    std::mt19937 rng(5);
+    auto c = std::make_unique<case_data>();
+    c->op = ANT_OP_FW;
+    char msg[256];
+    reference::conv_shape d{1, 3, 20, 4, 4, 3, 3, 1, 1, 0, 0};
+    BOOST_REQUIRE(ant_geometry_conv(&c->geometry, ANT_OP_FW, 4, 4, 3, 3, 1, 1, 0, 0, msg, sizeof msg) == 0);
+    c->n = 1, c->c = 3, c->k = 20;
+    c->a = random_tensor(rng, {1, 3, 4, 4}, 0.6);
+    c->b = random_tensor(rng, {20, 3, 3, 3}, 0.9);
+    c->expected = reference::conv_forward(d, c->a.data, c->b.data);
+    for (ant_mode mode : {ANT_MODE_SCNN, ANT_MODE_ANT, ANT_MODE_DENSE}) {
+        BOOST_TEST_CONTEXT(ant_mode_name(mode))
+        {
+            run(*c, mode, false, operand_format::dense);
+            check_close(c->out.data, c->expected);
+            BOOST_TEST(stat_of("job_sequencer", "output_groups") == 1);
+            BOOST_TEST(stat_of("job_sequencer", "broadcast_loads") == 3);  // one per input channel
+        }
+    }
+}
+
 BOOST_AUTO_TEST_CASE(a_bw_gradient_larger_than_the_kernel_buffer_is_read_once_chunk_by_chunk)
 {
     // BW: every input channel's pass meets the same six output-gradient planes (~1.4 KiB, more
