@@ -47,7 +47,7 @@ csr_status csr_validate(const csr_plane *p, char *msg, size_t msg_len)
     if (msg_len > 0)
         msg[0] = '\0';
     if (p->rows == 0 || p->cols == 0 || p->cols > CSR_MAX_COLS)
-        return fail(CSR_ERR_DIMS, msg, msg_len, "plane is %ux%u (rows and cols must be 1..%u)",
+        return fail(CSR_ERR_DIMS, msg, msg_len, "plane has %u rows and %u columns (rows must be at least 1, columns 1..%u)",
                     (unsigned)p->rows, (unsigned)p->cols, (unsigned)CSR_MAX_COLS);
     if (p->row_ptr[0] != 0)
         return fail(CSR_ERR_ROW_PTR_START, msg, msg_len, "row_ptr[0] is %u, must be 0",

@@ -46,11 +46,12 @@ int ant_geometry_conv(ant_geometry *g, ant_op op, int32_t h, int32_t w, int32_t 
     if (op != ANT_OP_FW && op != ANT_OP_BD && op != ANT_OP_BW && op != ANT_OP_BW_GS)
         return reject(msg, msg_len, "operation %d is not a convolution", (int)op);
     if (h < 1 || w < 1)
-        return reject(msg, msg_len, "input plane %dx%d must be at least 1x1", h, w);
+        return reject(msg, msg_len, "input plane is %d high and %d wide; both must be at least 1", h, w);
     if (r < 1 || s < 1)
-        return reject(msg, msg_len, "kernel %dx%d must be at least 1x1", r, s);
+        return reject(msg, msg_len, "kernel is %d high and %d wide; both must be at least 1", r, s);
     if (stride_h < 1 || stride_w < 1)
-        return reject(msg, msg_len, "stride %dx%d must be at least 1", stride_h, stride_w);
+        return reject(msg, msg_len, "stride is %d vertically and %d horizontally; both must be at least 1",
+                      stride_h, stride_w);
     if (pad_h < 0 || pad_w < 0)
         return reject(msg, msg_len, "padding %dx%d must not be negative", pad_h, pad_w);
     if (h + 2 * pad_h < r || w + 2 * pad_w < s)
