@@ -215,6 +215,32 @@ static void host_code_change_needs_invalidate_code(void)
     EXPECT(iss_get_reg(w.core, 5) == 101);
 }
 
+/* Code in two lines 16 KiB apart (different words of the code-line bitmap): invalidating the
+ * whole address space, as the ELF loader does, and a 2-byte range straddling the last line of
+ * one word and the first of the next both reach the decoded entries there. */
+static void invalidate_code_reaches_lines_in_every_bitmap_word(void)
+{
+    setup(1);
+    const unsigned far = 0x4000u / 4u; /* word index of RAM_BASE + 0x4000: line 64 of RAM */
+    put(0, addi(5, 5, 1));
+    put(1, jal(0, 0x4000 - 4));
+    put(far, addi(6, 6, 1));
+    put(far + 1, jal(0, -0x4000 - 4));
+    EXPECT(iss_run(w.core, 4) == ISS_STOP_BUDGET);
+    EXPECT(iss_get_reg(w.core, 5) == 1 && iss_get_reg(w.core, 6) == 1);
+
+    put(0, addi(5, 5, 100));
+    put(far, addi(6, 6, 100));
+    iss_invalidate_code(w.core, 0, 0xFFFFFFFFu);
+    EXPECT(iss_run(w.core, 4) == ISS_STOP_BUDGET);
+    EXPECT(iss_get_reg(w.core, 5) == 101 && iss_get_reg(w.core, 6) == 101);
+
+    put(far, addi(6, 6, 1000));
+    iss_invalidate_code(w.core, RAM_BASE + 0x3FFFu, 2); /* last byte of line 63, first of 64 */
+    EXPECT(iss_run(w.core, 4) == ISS_STOP_BUDGET);
+    EXPECT(iss_get_reg(w.core, 5) == 201 && iss_get_reg(w.core, 6) == 1101);
+}
+
 static void guest_store_into_decoded_code_is_seen(void)
 {
     setup(1);
@@ -272,6 +298,7 @@ int main(int argc, char **argv)
         CASE(host_raised_irq_is_taken_before_next_instruction),
         CASE(dmi_invalidate_routes_accesses_to_callbacks),
         CASE(host_code_change_needs_invalidate_code),
+        CASE(invalidate_code_reaches_lines_in_every_bitmap_word),
         CASE(guest_store_into_decoded_code_is_seen),
         CASE(x0_cannot_be_written),
         CASE(wfi_returns_to_host_and_resumes),
